@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["dist/**", "node_modules/**", "src/gen/**", "clients/**", "coverage/**"],
+    ignores: ["dist/**", "node_modules/**", "src/gen/**", "clients/python/**", "clients/java/**", "clients/ruby/**", "coverage/**"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -16,6 +16,6 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", Buffer: "readonly" } },
   },
 );

@@ -1,0 +1,24 @@
+import { connect, HearsayError } from "../sdk/index.js";
+
+/** `hearsay info`: prints who the agent at `address` is. Returns the exit code. */
+export async function runInfo(address: string, json: boolean): Promise<number> {
+  const client = connect({ address, callTimeoutMs: 5_000 });
+  try {
+    const i = await client.info();
+    if (json) {
+      process.stdout.write(JSON.stringify(i, (_k, v) => (typeof v === "bigint" ? Number(v) : v)) + "\n");
+    } else {
+      process.stdout.write(
+        `node ${i.nodeName} (overlay ${i.overlay}), hearsay ${i.version}, api v${i.apiVersion}, ` +
+          `up ${i.uptimeMs} ms, ${i.aliveMembers} alive, features: ${i.features.join(", ")}\n`,
+      );
+    }
+    return 0;
+  } catch (err) {
+    const e = err as HearsayError;
+    process.stderr.write(`hearsay info: ${e.codeName ?? "ERROR"}: ${e.message}\n`);
+    return 1;
+  } finally {
+    client.close();
+  }
+}

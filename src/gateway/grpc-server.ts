@@ -1,0 +1,107 @@
+import * as grpc from "@grpc/grpc-js";
+import { HealthImplementation } from "grpc-health-check";
+import { formatHostPort, type HostPort } from "../config/index.js";
+import { GatewayService, type GatewayServer } from "../gen/proto/hearsay/v1/gateway.js";
+import type { Logger } from "../logging/index.js";
+import type { GatewayApi } from "./api.js";
+import { ApiError, asApiError, codeName } from "./errors.js";
+
+/** The status object grpc-js sends for an ApiError (codes are gRPC numbers). */
+function toStatus(err: unknown): Partial<grpc.StatusObject> {
+  const e = asApiError(err);
+  return { code: e.code as number as grpc.status, details: e.message };
+}
+
+function unary<Req, Res>(log: Logger, name: string, fn: (req: Req) => Res): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    try {
+      callback(null, fn(call.request));
+    } catch (err) {
+      const status = toStatus(err);
+      if (!(err instanceof ApiError)) log.error("rpc failed", { rpc: name, error: String(err) });
+      log.debug("rpc refused", { rpc: name, code: codeName(status.code as number), details: status.details });
+      callback(status, null);
+    }
+  };
+}
+
+function handlers(api: GatewayApi, log: Logger): GatewayServer {
+  const pendingUnary = (name: string) => unary(log, name, () => api.pending(name));
+  const pendingStream =
+    (name: string) =>
+    (call: grpc.ServerWritableStream<unknown, unknown>): void => {
+      call.emit("error", toStatus(catchPending(api, name)));
+    };
+  return {
+    info: unary(log, "Info", (req: { overlay: string }) => api.info(req.overlay)),
+    registerDigestType: pendingUnary("RegisterDigestType"),
+    getDigestType: pendingUnary("GetDigestType"),
+    listDigestTypes: pendingUnary("ListDigestTypes"),
+    publish: pendingUnary("Publish"),
+    publishStream: (call, callback) => {
+      call.on("data", () => {});
+      call.on("error", () => {});
+      callback(toStatus(catchPending(api, "PublishStream")), null);
+    },
+    subscribe: pendingStream("Subscribe"),
+    listMembers: pendingUnary("ListMembers"),
+    watchMembers: pendingStream("WatchMembers"),
+    registerService: pendingUnary("RegisterService"),
+    deregisterService: pendingUnary("DeregisterService"),
+    listServices: pendingUnary("ListServices"),
+    watchServices: pendingStream("WatchServices"),
+  };
+}
+
+function catchPending(api: GatewayApi, name: string): unknown {
+  try {
+    return api.pending(name);
+  } catch (err) {
+    return err;
+  }
+}
+
+/** A running gRPC listener for hearsay.v1.Gateway plus grpc.health.v1. */
+export interface GrpcListener {
+  readonly address: HostPort;
+  close(): Promise<void>;
+}
+
+export async function startGrpcServer(
+  api: GatewayApi,
+  at: HostPort,
+  maxMessageBytes: number,
+  log: Logger,
+): Promise<GrpcListener> {
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": maxMessageBytes,
+    "grpc.max_send_message_length": maxMessageBytes,
+    // Let SDKs ping quiet streams (keep-alive) without being told off.
+    "grpc.keepalive_permit_without_calls": 1,
+    "grpc.http2.min_ping_interval_without_data_ms": 5_000,
+  });
+  server.addService(GatewayService, handlers(api, log));
+  const health = new HealthImplementation({ "": "SERVING", "hearsay.v1.Gateway": "SERVING" });
+  health.addToServer(server);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(formatHostPort(at), grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  const address = { host: at.host, port };
+  return {
+    address,
+    close: () =>
+      new Promise<void>((resolve) => {
+        health.setStatus("", "NOT_SERVING");
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2_000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}

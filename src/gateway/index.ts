@@ -1,0 +1,12 @@
+export {
+  GatewayApi,
+  type NodeView,
+  standaloneNode,
+  HEARSAY_VERSION,
+  API_VERSION,
+  PROTOCOL_VERSION,
+} from "./api.js";
+export { ApiError, ErrorCode, asApiError, codeName } from "./errors.js";
+export { startGrpcServer, type GrpcListener } from "./grpc-server.js";
+export { startThriftServer, type ThriftListener } from "./thrift-server.js";
+export { toThriftI64, fromThriftI64 } from "./thrift-i64.js";

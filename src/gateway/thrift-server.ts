@@ -1,0 +1,129 @@
+import { createRequire } from "node:module";
+import type { AddressInfo, Server } from "node:net";
+import thrift from "thrift";
+import type { HostPort } from "../config/index.js";
+import type { InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
+import type { Logger } from "../logging/index.js";
+import type { GatewayApi } from "./api.js";
+import { ApiError, asApiError } from "./errors.js";
+import { toThriftI64 } from "./thrift-i64.js";
+
+// Thrift's Node generator emits CommonJS; load it natively (see scripts/gen/ts.sh).
+const require = createRequire(import.meta.url);
+const Gateway = require("../gen/thrift/Gateway.js") as { Processor: unknown };
+const ttypes = require("../gen/thrift/hearsay_types.js") as Record<string, new (args?: object) => object>;
+
+/** Thrift methods that are not built yet, with the gRPC operation each mirrors. */
+const PENDING: Readonly<Record<string, string>> = {
+  registerDigestType: "RegisterDigestType",
+  getDigestType: "GetDigestType",
+  listDigestTypes: "ListDigestTypes",
+  publish: "Publish",
+  publishBatch: "PublishStream",
+  subscribe: "Subscribe",
+  poll: "Subscribe",
+  unsubscribe: "Subscribe",
+  listMembers: "ListMembers",
+  watchMembers: "WatchMembers",
+  pollMembers: "WatchMembers",
+  registerService: "RegisterService",
+  deregisterService: "DeregisterService",
+  listServices: "ListServices",
+  watchServices: "WatchServices",
+  pollServices: "WatchServices",
+};
+
+function toThriftError(err: unknown): object {
+  const e = asApiError(err);
+  return new ttypes.HearsayError!({ code: e.code, message: e.message });
+}
+
+function infoToThrift(i: InfoResponse): object {
+  return new ttypes.InfoResponse!({
+    nodeName: i.nodeName,
+    overlay: i.overlay,
+    version: i.version,
+    apiVersion: i.apiVersion,
+    protocolVersion: i.protocolVersion,
+    overlayAddress: i.overlayAddress,
+    uptimeMs: toThriftI64(i.uptimeMs),
+    aliveMembers: i.aliveMembers,
+    limits: new ttypes.Limits!({ ...i.limits }),
+    features: i.features,
+  });
+}
+
+type Callback = (err: unknown, result?: unknown) => void;
+
+function handler(api: GatewayApi, log: Logger): Record<string, (...args: unknown[]) => void> {
+  const h: Record<string, (...args: unknown[]) => void> = {
+    // Callback style (arity differs from the method's), so errors map cleanly.
+    info: (...args: unknown[]) => {
+      const cb = args[args.length - 1] as Callback;
+      try {
+        cb(null, infoToThrift(api.info(String(args[1] ?? ""))));
+      } catch (err) {
+        if (!(err instanceof ApiError))
+          log.error("thrift call failed", { method: "info", error: String(err) });
+        cb(toThriftError(err));
+      }
+    },
+  };
+  for (const [method, operation] of Object.entries(PENDING)) {
+    h[method] = (...args: unknown[]) => {
+      const cb = args[args.length - 1] as Callback;
+      try {
+        api.pending(operation);
+      } catch (err) {
+        cb(toThriftError(err));
+      }
+    };
+  }
+  return h;
+}
+
+export interface ThriftListener {
+  readonly address: HostPort;
+  close(): Promise<void>;
+}
+
+/** Framed transport + binary protocol, frames bounded by `maxFrameBytes`. */
+export async function startThriftServer(
+  api: GatewayApi,
+  at: HostPort,
+  maxFrameBytes: number,
+  log: Logger,
+): Promise<ThriftListener> {
+  const server = thrift.createServer(
+    Gateway as never,
+    handler(api, log) as never,
+    {
+      transport: thrift.TFramedTransport,
+      protocol: thrift.TBinaryProtocol,
+      maxLength: maxFrameBytes,
+    } as never,
+  ) as unknown as Server;
+  // Malformed frames and oversize lengths surface here; the connection is closed, the server lives on.
+  server.on("error", (err: Error) => log.warn("thrift connection dropped", { error: err.message }));
+  const sockets = new Set<import("node:net").Socket>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(at.port, at.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    address: { host: at.host, port },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

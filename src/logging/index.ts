@@ -1,0 +1,1 @@
+export { type Logger, jsonLogger, silentLogger } from "./logger.js";

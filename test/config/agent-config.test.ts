@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { buildAgentConfig, DEFAULT_CLIENT_LIMITS, parseHostPort } from "../../src/config/index.js";
+
+describe("parseHostPort", () => {
+  it.each([
+    ["127.0.0.1:7400", "127.0.0.1", 7400],
+    ["[::1]:9", "::1", 9],
+    [":0", "127.0.0.1", 0],
+    ["example.org:443", "example.org", 443],
+  ])("accepts %s", (text, host, port) => {
+    expect(parseHostPort(text)).toEqual({ ok: true, value: { host, port } });
+  });
+
+  it.each([
+    "",
+    "7400",
+    "host:",
+    "host:65536",
+    "::1:80",
+    "[::1]",
+    "a:b:c",
+    "host:-1",
+    "host:12345678",
+    "\u0000:1",
+  ])("refuses %j with a reason", (text) => {
+    const r = parseHostPort(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/HOST:PORT|port/);
+  });
+});
+
+describe("buildAgentConfig", () => {
+  it("fills defaults", () => {
+    const r = buildAgentConfig({}, "box1");
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        nodeName: "box1",
+        overlay: "default",
+        grpc: { host: "127.0.0.1", port: 7400 },
+        thrift: null,
+        limits: DEFAULT_CLIENT_LIMITS,
+      },
+    });
+  });
+
+  it("names every bad key and what it accepts", () => {
+    const r = buildAgentConfig(
+      {
+        nodeName: "bad name!",
+        overlay: 42,
+        grpc: "nowhere",
+        thrift: {},
+        limits: { maxDigestBytes: -1, maxHeaders: 1.5, bogus: 3 },
+      },
+      "h",
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toContain("nodeName:");
+    expect(r.error).toContain("overlay: expected a string");
+    expect(r.error).toContain("grpc:");
+    expect(r.error).toContain("thrift: expected HOST:PORT");
+    expect(r.error).toContain("limits.maxDigestBytes: expected an integer");
+    expect(r.error).toContain("limits.maxHeaders: expected an integer");
+    expect(r.error).toContain("limits.bogus: unknown limit");
+  });
+
+  it("turns listeners off", () => {
+    const r = buildAgentConfig({ grpc: "off", thrift: "[::1]:0" }, "h");
+    expect(r.ok && r.value.grpc).toBe(null);
+    expect(r.ok && r.value.thrift).toEqual({ host: "::1", port: 0 });
+  });
+
+  it("rejects an over-long node name", () => {
+    expect(buildAgentConfig({ nodeName: "x".repeat(129) }, "h").ok).toBe(false);
+  });
+});
