@@ -36,6 +36,7 @@ enum ErrorCode {
 
 // The one exception of the API.
 exception HearsayError {
+  // Shared error code; equals the gRPC status code of the same failure.
   1: ErrorCode code,
   // Names the problem; for a bad field, the field.
   2: string message,
@@ -70,12 +71,17 @@ struct DigestType {
   1: string name,
   // Registry version, from 1.
   2: i64 version,
+  // Which form `schema` is in.
   3: SchemaFormat format,
+  // The schema as registered.
   4: Schema schema,
   // Payloads are not checked against the schema.
   5: bool skipPayloadValidation,
+  // Free text shown in listings.
   6: string description,
+  // Node that accepted the registration of this version.
   7: string registeredBy,
+  // When this version was registered.
   8: i64 registeredAtMs,
   // Hex SHA-256 of the canonical schema.
   9: string fingerprint,
@@ -90,19 +96,26 @@ union DigestBody {
 }
 
 struct NewDigest {
+  // Registered digest type name, e.g. "demo.Greeting".
   1: string type,
+  // The message: payload bytes or JSON.
   2: DigestBody body,
+  // Application headers; count and size are bounded (see Limits).
   3: map<string, string> headers,
 }
 
 struct Digest {
+  // Digest type name.
   1: string type,
+  // Payload encoded by the type's schema.
   2: binary payload,
   // Node that accepted the publish.
   3: string origin,
   // Gapless per origin, from 1.
   4: i64 sequence,
+  // When the origin accepted it.
   5: i64 publishTimeMs,
+  // Application headers as published.
   6: map<string, string> headers,
   // "origin:sequence".
   7: string id,
@@ -112,6 +125,7 @@ struct Digest {
 
 // origin -> last sequence received from it.
 struct Cursor {
+  // origin node name -> last sequence received from it (0 = none yet).
   1: map<string, i64> positions,
 }
 
@@ -123,6 +137,7 @@ enum GapReason {
 }
 
 struct GapRange {
+  // Origin node of the lost digests.
   1: string origin,
   // Inclusive.
   2: i64 fromSequence,
@@ -131,9 +146,13 @@ struct GapRange {
 }
 
 struct GapNotice {
+  // Why the digests are lost.
   1: GapReason reason,
+  // The lost digests, per origin.
   2: list<GapRange> ranges,
+  // Human-readable explanation.
   3: string message,
+  // Cursor to resume from to skip past the gap.
   4: Cursor resumeFrom,
 }
 
@@ -146,13 +165,22 @@ enum MemberStatus {
 }
 
 struct Member {
+  // Unique node name.
   1: string name,
+  // Overlay (gossip) address, "host:port" or "[v6]:port".
   2: string address,
+  // Alive, suspect, dead or left.
   3: MemberStatus status,
+  // SWIM incarnation number; grows when the node refutes a suspicion or
+  // restarts.
   4: i64 incarnation,
+  // Member tags, e.g. role=broker; size-limited.
   5: map<string, string> tags,
+  // When `status` last changed, as seen locally.
   6: i64 statusSinceMs,
+  // Overlay protocol version the node speaks.
   7: i32 protocolVersion,
+  // Digest types this node's subscribers are interested in.
   8: list<string> subscribedTypes,
 }
 
@@ -169,8 +197,11 @@ enum MemberEventKind {
 }
 
 struct MemberEvent {
+  // What happened.
   1: MemberEventKind kind,
+  // The member's state after the event.
   2: Member member,
+  // When the gateway observed the event.
   3: i64 timeMs,
 }
 
@@ -181,14 +212,24 @@ enum ServiceHealth {
 }
 
 struct Service {
+  // Service name, e.g. "kafka".
   1: string name,
+  // Instance id, unique within `name`; defaults to "<node>:<name>:<port>".
   2: string id,
+  // Node whose gateway holds the registration.
   3: string node,
+  // Address clients should connect to (host or IP).
   4: string address,
+  // Port clients should connect to.
   5: i32 port,
+  // Instance tags, e.g. version=3.
   6: map<string, string> tags,
+  // Passing, or critical after a missed TTL refresh.
   7: ServiceHealth health,
+  // When non-zero the registering client must re-register (refresh) within
+  // this period or the instance turns critical and is removed.
   8: i32 ttlMs,
+  // When first registered.
   9: i64 registeredAtMs,
 }
 
@@ -202,53 +243,84 @@ enum ServiceEventKind {
 }
 
 struct ServiceEvent {
+  // What happened.
   1: ServiceEventKind kind,
+  // The instance the event is about.
   2: Service instance,
   // Every passing instance of the watched name after this event.
   3: list<Service> instances,
+  // When the gateway observed the event.
   4: i64 timeMs,
 }
 
 struct Limits {
+  // Largest accepted payload, bytes. Default 1 MiB.
   1: i32 maxDigestBytes,
+  // Most headers per digest. Default 32.
   2: i32 maxHeaders,
+  // Largest total of header keys + values per digest, bytes. Default 4 KiB.
   3: i32 maxHeaderBytes,
+  // Most types in one subscription. Default 64.
   4: i32 maxTypesPerSubscription,
+  // Most concurrent subscriptions per client. Default 16.
   5: i32 maxSubscriptionsPerClient,
+  // Most digests in one PublishStream request or Subscribe batch. Default 1024.
   6: i32 maxBatchDigests,
 }
 
 struct InfoResponse {
+  // This gateway's node name in the overlay.
   1: string nodeName,
+  // Overlay this answer is about.
   2: string overlay,
+  // Hearsay release, e.g. "0.1.0".
   3: string version,
+  // Client API major version; 1 for hearsay.v1.
   4: i32 apiVersion,
+  // Overlay protocol version spoken between gateways.
   5: i32 protocolVersion,
+  // Overlay (gossip) address of this node.
   6: string overlayAddress,
+  // Milliseconds since the gateway started.
   7: i64 uptimeMs,
+  // Members currently alive, this node included.
   8: i32 aliveMembers,
+  // Limits enforced on client requests.
   9: Limits limits,
+  // Capabilities this gateway offers, e.g. "publish", "subscribe",
+  // "members", "services", "thrift". Operations not listed answer
+  // UNIMPLEMENTED.
   10: list<string> features,
 }
 
 struct RegisterDigestTypeRequest {
+  // Overlay name; empty = "default".
   1: string overlay,
+  // Fully qualified message / struct name defined by `schema`.
   2: string name,
+  // The schema defining `name`, in one of the three forms.
   3: Schema schema,
+  // Accept payloads without checking them against the schema.
   4: bool skipPayloadValidation,
+  // Free text shown in listings.
   5: string description,
 }
 
 struct RegisterDigestTypeResponse {
+  // The type as the registry now holds it.
   1: DigestType type,
   // False when an identical definition was already registered.
   2: bool created,
 }
 
 struct PublishResponse {
+  // "origin:sequence".
   1: string id,
+  // This gateway's node name.
   2: string origin,
+  // Sequence assigned by the origin (gapless, from 1).
   3: i64 sequence,
+  // When the origin accepted it.
   4: i64 publishTimeMs,
 }
 
@@ -258,52 +330,79 @@ enum StartPosition {
 }
 
 struct SubscribeRequest {
+  // Overlay name; empty = "default".
   1: string overlay,
+  // Digest type names, at most Limits.maxTypesPerSubscription.
   2: list<string> types,
   // Unset = start at `start`.
   3: optional Cursor resumeFrom,
+  // Where origins absent from `resumeFrom` start.
   4: StartPosition start,
+  // Also render each payload as JSON in Digest.json.
   5: bool includeJson,
 }
 
 // One item of a poll answer; exactly one field set.
 union SubscriptionItem {
+  // Digests, each origin's in sequence order.
   1: list<Digest> batch,
+  // Digests this subscriber will not receive, and why.
   2: GapNotice gap,
 }
 
 struct ListMembersRequest {
+  // Overlay name; empty = "default".
   1: string overlay,
+  // Only members in these states; empty = all states.
   2: list<MemberStatus> statuses,
+  // Only members carrying every one of these tags.
   3: map<string, string> tags,
 }
 
 struct WatchMembersRequest {
+  // Overlay name; empty = "default".
   1: string overlay,
+  // First send a CURRENT event for every known member.
   2: bool includeCurrent,
+  // Only events of members carrying every one of these tags.
   3: map<string, string> tags,
 }
 
 struct RegisterServiceRequest {
+  // Overlay name; empty = "default".
   1: string overlay,
+  // Service name, e.g. "kafka". Required.
   2: string name,
+  // Instance id; empty = "<node>:<name>:<port>".
   3: string id,
+  // Address clients should use; empty = this node's advertised host.
   4: string address,
+  // Port clients should connect to (1-65535).
   5: i32 port,
+  // Instance tags, e.g. version=3; size-limited.
   6: map<string, string> tags,
+  // 0 = no TTL: the instance lives until deregistered or its node goes.
+  // Otherwise the client must call RegisterService again within ttl_ms.
   7: i32 ttlMs,
 }
 
 struct ListServicesRequest {
+  // Overlay name; empty = "default".
   1: string overlay,
+  // Only this service name; empty = all services.
   2: string name,
+  // Only instances that are passing their health check.
   3: bool passingOnly,
+  // Only instances carrying every one of these tags.
   4: map<string, string> tags,
 }
 
 struct WatchServicesRequest {
+  // Overlay name; empty = "default".
   1: string overlay,
+  // Service name to watch; empty = all services.
   2: string name,
+  // First send a CURRENT event for every known instance.
   3: bool includeCurrent,
 }
 
