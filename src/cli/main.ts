@@ -3,18 +3,46 @@ import { Command, Option } from "commander";
 import { buildAgentConfig } from "../config/index.js";
 import { HEARSAY_VERSION } from "../gateway/index.js";
 import { jsonLogger } from "../logging/index.js";
-import { startAgent } from "./agent.js";
+import { StartupError, startAgent } from "./agent.js";
 import { runInfo } from "./info.js";
+import { generateKey } from "./keyring-file.js";
+import { runMembers } from "./members.js";
 
 const program = new Command("hearsay")
   .description("Hearsay: a polyglot gossip message bus")
   .version(HEARSAY_VERSION);
 
+interface AgentOpts {
+  name?: string;
+  overlay: string;
+  bind: string;
+  advertise?: string;
+  join?: string;
+  profile: string;
+  keyringFile?: string;
+  dataDir?: string;
+  tag: string[];
+  grpc: string;
+  thrift: string;
+  logLevel: string;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
 program
   .command("agent")
-  .description("run a Hearsay gateway on this machine")
+  .description("run a Hearsay gateway: join the overlay and serve the client APIs")
   .option("--name <name>", "node name, unique in the overlay (default: host name)")
-  .option("--overlay <name>", "overlay to serve", "default")
+  .option("--overlay <name>", "overlay to serve; also the cluster label of encrypted traffic", "default")
+  .option("--bind <host:port>", "overlay (gossip) address, UDP and TCP", "0.0.0.0:7946")
+  .option("--advertise <host:port>", "address other members reach this node at (default: from --bind)")
+  .option("--join <host:port,...>", "seed members to join, retried with backoff until one answers")
+  .addOption(
+    new Option("--profile <profile>", "gossip timing preset").choices(["lan", "wan", "local"]).default("lan"),
+  )
+  .option("--keyring-file <file>", 'JSON array of base64 AES-256 keys, primary first (see "hearsay keygen")')
+  .option("--data-dir <dir>", "state kept across restarts (incarnation)")
+  .option("--tag <key=value>", "member tag (repeatable)", collect, [])
   .option("--grpc <host:port>", 'gRPC client API address, or "off"', "127.0.0.1:7400")
   .option("--thrift <host:port>", 'Thrift client API address (framed, binary), or "off"', "off")
   .addOption(
@@ -22,29 +50,52 @@ program
       .choices(["debug", "info", "warn", "error"])
       .default("info"),
   )
-  .action(
-    async (opts: { name?: string; overlay: string; grpc: string; thrift: string; logLevel: string }) => {
-      const built = buildAgentConfig(
-        { nodeName: opts.name, overlay: opts.overlay, grpc: opts.grpc, thrift: opts.thrift },
-        hostname().replace(/[^A-Za-z0-9._-]/g, "-"),
-      );
-      if (!built.ok) {
-        process.stderr.write(`hearsay agent: invalid configuration:\n${built.error}\n`);
-        process.exit(2);
-      }
-      const log = jsonLogger((l) => process.stdout.write(l), opts.logLevel as "info");
-      const agent = await startAgent(built.value, log);
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info("shutting down", { signal });
-        agent.stop().then(() => process.exit(0));
-      };
-      process.on("SIGINT", () => stop("SIGINT"));
-      process.on("SIGTERM", () => stop("SIGTERM"));
+  .action(runAgent);
+
+async function runAgent(opts: AgentOpts): Promise<void> {
+  const tags: Record<string, string> = {};
+  for (const t of opts.tag) {
+    const i = t.indexOf("=");
+    if (i <= 0) fail(`--tag "${t}": expected key=value`);
+    tags[t.slice(0, i)] = t.slice(i + 1);
+  }
+  const built = buildAgentConfig(
+    {
+      nodeName: opts.name,
+      overlay: opts.overlay,
+      grpc: opts.grpc,
+      thrift: opts.thrift,
+      bind: opts.bind,
+      advertise: opts.advertise,
+      join: opts.join,
+      profile: opts.profile,
+      keyringFile: opts.keyringFile,
+      dataDir: opts.dataDir,
+      tags,
     },
+    hostname().replace(/[^A-Za-z0-9._-]/g, "-"),
   );
+  if (!built.ok) fail(built.error);
+  const log = jsonLogger((l) => process.stdout.write(l), opts.logLevel as "info");
+  const agent = await startAgent(built.value, log).catch((err: unknown) => {
+    if (err instanceof StartupError) fail(err.message);
+    throw err;
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("leaving the overlay", { signal });
+    agent.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function fail(message: string): never {
+  process.stderr.write(`hearsay agent: invalid configuration:\n${message}\n`);
+  process.exit(2);
+}
 
 program
   .command("info")
@@ -53,6 +104,22 @@ program
   .option("--json", "print JSON")
   .action(async (opts: { agent: string; json?: boolean }) => {
     process.exitCode = await runInfo(opts.agent, opts.json === true);
+  });
+
+program
+  .command("members")
+  .description("list the overlay's members as a running agent sees them")
+  .option("--agent <host:port>", "the agent's gRPC address", "127.0.0.1:7400")
+  .option("--json", "print JSON: [{name, address, status, incarnation, tags}]")
+  .action(async (opts: { agent: string; json?: boolean }) => {
+    process.exitCode = await runMembers(opts.agent, opts.json === true);
+  });
+
+program
+  .command("keygen")
+  .description("print a new random cluster key (base64 AES-256) for a keyring file")
+  .action(() => {
+    process.stdout.write(generateKey() + "\n");
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

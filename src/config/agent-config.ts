@@ -1,4 +1,4 @@
-import { type HostPort, type ParseResult, parseHostPort } from "./address.js";
+import { formatHostPort, type HostPort, type ParseResult, parseHostPort } from "./address.js";
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "./limits.js";
 
 /** Everything one agent (gateway) process needs; built once, passed in, never global. */
@@ -12,7 +12,24 @@ export interface AgentConfig {
   /** Thrift client API listener (framed, binary); null = off. @default null */
   thrift: HostPort | null;
   limits: ClientLimits;
+  /** Overlay (gossip) UDP + TCP address. @default 0.0.0.0:7946 */
+  bind: HostPort;
+  /** Address advertised to other members; null = the bind address, or this host's first non-loopback IP when bound to a wildcard. @default null */
+  advertise: HostPort | null;
+  /** Seeds to join, "host:port" each; retried with backoff until one answers. @default [] */
+  join: string[];
+  /** Gossip timing preset (memberlist's numbers). @default "lan" */
+  profile: Profile;
+  /** JSON file holding the cluster keys (base64, primary first); null = unencrypted, with a warning. @default null */
+  keyringFile: string | null;
+  /** Directory for state that survives restarts (incarnation, later the digest log); null = none. @default null */
+  dataDir: string | null;
+  /** Member tags, visible to every member. @default {} */
+  tags: Record<string, string>;
 }
+
+export type Profile = "lan" | "wan" | "local";
+const PROFILES: readonly Profile[] = ["lan", "wan", "local"];
 
 /** Raw settings as they come from flags or a config file, all optional. */
 export interface AgentConfigInput {
@@ -21,6 +38,13 @@ export interface AgentConfigInput {
   grpc?: unknown;
   thrift?: unknown;
   limits?: Record<string, unknown>;
+  bind?: unknown;
+  advertise?: unknown;
+  join?: unknown;
+  profile?: unknown;
+  keyringFile?: unknown;
+  dataDir?: unknown;
+  tags?: unknown;
 }
 
 export const DEFAULT_GRPC_ADDRESS = "127.0.0.1:7400";
@@ -42,8 +66,89 @@ export function buildAgentConfig(input: AgentConfigInput, hostName: string): Par
   const grpc = addressField(input.grpc, "grpc", DEFAULT_GRPC_ADDRESS, errors);
   const thrift = addressField(input.thrift, "thrift", null, errors);
   const limits = limitsField(input.limits ?? {}, errors);
+  const bind = addressField(input.bind, "bind", DEFAULT_BIND_ADDRESS, errors) ?? defaultBind();
+  const advertise = addressField(input.advertise, "advertise", null, errors);
+  const join = joinField(input.join, errors);
+  const profile = stringField(input.profile, "profile", "lan", errors) as Profile;
+  if (profile !== undefined && !PROFILES.includes(profile)) {
+    errors.push(`profile: "${profile}" is not one of ${PROFILES.join(", ")}`);
+  }
+  const keyringFile = optionalPath(input.keyringFile, "keyringFile", errors);
+  const dataDir = optionalPath(input.dataDir, "dataDir", errors);
+  const tags = tagsField(input.tags, errors);
   if (errors.length > 0) return { ok: false, error: errors.join("\n") };
-  return { ok: true, value: { nodeName: name!, overlay: overlay!, grpc, thrift, limits } };
+  return {
+    ok: true,
+    value: {
+      nodeName: name!,
+      overlay: overlay!,
+      grpc,
+      thrift,
+      limits,
+      bind,
+      advertise,
+      join,
+      profile,
+      keyringFile,
+      dataDir,
+      tags,
+    },
+  };
+}
+
+export const DEFAULT_BIND_ADDRESS = "0.0.0.0:7946";
+const defaultBind = (): HostPort => ({ host: "0.0.0.0", port: 7946 });
+/** Tags travel in every alive message, so they stay small (the overlay bounds the total too). */
+const MAX_TAGS = 64;
+const MAX_TAG_KEY_BYTES = 128;
+const MAX_TAG_VALUE_BYTES = 512;
+const MAX_SEEDS = 256;
+
+function joinField(v: unknown, errors: string[]): string[] {
+  if (v === undefined || v === null) return [];
+  const list = typeof v === "string" ? v.split(",").filter((s) => s.trim() !== "") : v;
+  if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) {
+    errors.push("join: expected HOST:PORT[,HOST:PORT...] or a list of them");
+    return [];
+  }
+  if (list.length > MAX_SEEDS) errors.push(`join: at most ${MAX_SEEDS} seeds, got ${list.length}`);
+  const out: string[] = [];
+  for (const item of list as string[]) {
+    const r = parseHostPort(item.trim());
+    if (!r.ok) errors.push(`join: ${r.error}`);
+    else if (r.value.port === 0) errors.push(`join: "${item}" needs a port other than 0`);
+    else out.push(formatHostPort(r.value));
+  }
+  return out;
+}
+
+function optionalPath(v: unknown, key: string, errors: string[]): string | null {
+  if (v === undefined || v === null || v === "") return null;
+  if (typeof v !== "string" || v.includes("\0")) {
+    errors.push(`${key}: expected a file system path`);
+    return null;
+  }
+  return v;
+}
+
+function tagsField(v: unknown, errors: string[]): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== "object" || Array.isArray(v)) {
+    errors.push("tags: expected a map of key -> value");
+    return {};
+  }
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length > MAX_TAGS) errors.push(`tags: at most ${MAX_TAGS} tags, got ${entries.length}`);
+  const out: Record<string, string> = {};
+  for (const [k, val] of entries) {
+    if (typeof val !== "string") errors.push(`tags.${k}: expected a string value`);
+    else if (k === "" || Buffer.byteLength(k) > MAX_TAG_KEY_BYTES)
+      errors.push(`tags: key "${k}" must be 1-${MAX_TAG_KEY_BYTES} bytes`);
+    else if (Buffer.byteLength(val) > MAX_TAG_VALUE_BYTES)
+      errors.push(`tags.${k}: value over ${MAX_TAG_VALUE_BYTES} bytes`);
+    else out[k] = val;
+  }
+  return out;
 }
 
 function stringField(v: unknown, key: string, dflt: string, errors: string[]): string | undefined {

@@ -3,6 +3,8 @@ export { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "./limits.js";
 export {
   type AgentConfig,
   type AgentConfigInput,
+  type Profile,
   buildAgentConfig,
   DEFAULT_GRPC_ADDRESS,
+  DEFAULT_BIND_ADDRESS,
 } from "./agent-config.js";

@@ -1,6 +1,13 @@
 import type { AgentConfig } from "../config/index.js";
-import type { InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
+import type {
+  InfoResponse,
+  ListMembersRequest,
+  WatchMembersRequest,
+} from "../gen/proto/hearsay/v1/gateway.js";
+import type { Member, MemberEvent } from "../gen/proto/hearsay/v1/types.js";
 import { ApiError } from "./errors.js";
+import { MemberDirectory } from "./members.js";
+import type { NodeView } from "./node-view.js";
 import { PENDING_OPERATIONS } from "./unimplemented.js";
 
 export const HEARSAY_VERSION = "0.1.0";
@@ -8,31 +15,33 @@ export const API_VERSION = 1;
 /** Overlay (gateway <-> gateway) protocol version this build speaks. */
 export const PROTOCOL_VERSION = 1;
 
-/** What the client API needs from the node it fronts. */
-export interface NodeView {
-  /** Overlay address others reach this node on, or "" when the overlay is not running. */
-  overlayAddress(): string;
-  /** Alive members, this node included. */
-  aliveMembers(): number;
-}
-
-/** A node without an overlay: it knows only itself. */
-export const standaloneNode: NodeView = { overlayAddress: () => "", aliveMembers: () => 1 };
-
 /**
  * The client API independent of its transport: the gRPC and Thrift servers
  * both call this, so both answer (and fail) the same way.
  */
 export class GatewayApi {
   private readonly startedAtMs: number;
+  private readonly directory: MemberDirectory;
 
   constructor(
     private readonly config: AgentConfig,
     private readonly node: NodeView,
     private readonly nowMs: () => number = Date.now,
-    readonly features: readonly string[] = ["info"],
+    readonly features: readonly string[] = ["info", "members"],
   ) {
     this.startedAtMs = nowMs();
+    this.directory = new MemberDirectory(node, nowMs, PROTOCOL_VERSION);
+  }
+
+  listMembers(req: ListMembersRequest): Member[] {
+    this.checkOverlay(req.overlay);
+    return this.directory.list(req);
+  }
+
+  /** Starts a member watch; returns the function that ends it. */
+  watchMembers(req: WatchMembersRequest, emit: (e: MemberEvent) => void): () => void {
+    this.checkOverlay(req.overlay);
+    return this.directory.watch(req, emit);
   }
 
   info(overlay: string): InfoResponse {
@@ -46,7 +55,7 @@ export class GatewayApi {
       protocolVersion: PROTOCOL_VERSION,
       overlayAddress: this.node.overlayAddress(),
       uptimeMs: BigInt(Math.max(0, this.nowMs() - this.startedAtMs)),
-      aliveMembers: this.node.aliveMembers(),
+      aliveMembers: this.directory.aliveCount(),
       limits: {
         maxDigestBytes: l.maxDigestBytes,
         maxHeaders: l.maxHeaders,

@@ -20,6 +20,10 @@ export class ApiError extends Error {
     return new ApiError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, `${field}: ${problem}`);
   }
 
+  static resourceExhausted(what: string): ApiError {
+    return new ApiError(ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, what);
+  }
+
   static notFound(what: string): ApiError {
     return new ApiError(ErrorCode.ERROR_CODE_NOT_FOUND, what);
   }

@@ -1,10 +1,20 @@
 import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { formatHostPort, type HostPort } from "../config/index.js";
-import { GatewayService, type GatewayServer } from "../gen/proto/hearsay/v1/gateway.js";
+import {
+  GatewayService,
+  type GatewayServer,
+  type ListMembersRequest,
+  type WatchMembersRequest,
+} from "../gen/proto/hearsay/v1/gateway.js";
+import type { MemberEvent } from "../gen/proto/hearsay/v1/types.js";
 import type { Logger } from "../logging/index.js";
 import type { GatewayApi } from "./api.js";
 import { ApiError, asApiError, codeName } from "./errors.js";
+import { StreamPump } from "./stream-pump.js";
+
+/** Member events held for one slow watcher before its stream is ended. */
+const MAX_QUEUED_MEMBER_EVENTS = 10_000;
 
 /** The status object grpc-js sends for an ApiError (codes are gRPC numbers). */
 function toStatus(err: unknown): Partial<grpc.StatusObject> {
@@ -44,13 +54,41 @@ function handlers(api: GatewayApi, log: Logger): GatewayServer {
       callback(toStatus(catchPending(api, "PublishStream")), null);
     },
     subscribe: pendingStream("Subscribe"),
-    listMembers: pendingUnary("ListMembers"),
-    watchMembers: pendingStream("WatchMembers"),
+    listMembers: unary(log, "ListMembers", (req: ListMembersRequest) => ({ members: api.listMembers(req) })),
+    watchMembers: (call) => watchMembers(api, call),
     registerService: pendingUnary("RegisterService"),
     deregisterService: pendingUnary("DeregisterService"),
     listServices: pendingUnary("ListServices"),
     watchServices: pendingStream("WatchServices"),
   };
+}
+
+/** Streams membership events until the client cancels or falls too far behind. */
+function watchMembers(
+  api: GatewayApi,
+  call: grpc.ServerWritableStream<WatchMembersRequest, MemberEvent>,
+): void {
+  let stop = (): void => {};
+  const end = () => stop();
+  call.on("cancelled", end);
+  call.on("close", end);
+  call.on("error", end);
+  const pump = new StreamPump<MemberEvent>(call, MAX_QUEUED_MEMBER_EVENTS, () => {
+    stop();
+    call.emit(
+      "error",
+      toStatus(
+        ApiError.resourceExhausted(
+          `member watcher fell ${MAX_QUEUED_MEMBER_EVENTS} events behind; watch again`,
+        ),
+      ),
+    );
+  });
+  try {
+    stop = api.watchMembers(call.request, (e) => pump.push(e));
+  } catch (err) {
+    call.emit("error", toStatus(err));
+  }
 }
 
 function catchPending(api: GatewayApi, name: string): unknown {

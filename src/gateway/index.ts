@@ -1,11 +1,5 @@
-export {
-  GatewayApi,
-  type NodeView,
-  standaloneNode,
-  HEARSAY_VERSION,
-  API_VERSION,
-  PROTOCOL_VERSION,
-} from "./api.js";
+export { GatewayApi, HEARSAY_VERSION, API_VERSION, PROTOCOL_VERSION } from "./api.js";
+export type { NodeView, MemberView, MemberChange, MemberChangeType } from "./node-view.js";
 export { ApiError, ErrorCode, asApiError, codeName } from "./errors.js";
 export { startGrpcServer, type GrpcListener } from "./grpc-server.js";
 export { startThriftServer, type ThriftListener } from "./thrift-server.js";

@@ -3,6 +3,7 @@ import type { AddressInfo, Server } from "node:net";
 import thrift from "thrift";
 import type { HostPort } from "../config/index.js";
 import type { InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
+import type { Member } from "../gen/proto/hearsay/v1/types.js";
 import type { Logger } from "../logging/index.js";
 import type { GatewayApi } from "./api.js";
 import { ApiError, asApiError } from "./errors.js";
@@ -23,9 +24,8 @@ const PENDING: Readonly<Record<string, string>> = {
   subscribe: "Subscribe",
   poll: "Subscribe",
   unsubscribe: "Subscribe",
-  listMembers: "ListMembers",
-  watchMembers: "WatchMembers",
-  pollMembers: "WatchMembers",
+  watchMembers: "watchMembers (Thrift long-poll)",
+  pollMembers: "watchMembers (Thrift long-poll)",
   registerService: "RegisterService",
   deregisterService: "DeregisterService",
   listServices: "ListServices",
@@ -36,6 +36,19 @@ const PENDING: Readonly<Record<string, string>> = {
 function toThriftError(err: unknown): object {
   const e = asApiError(err);
   return new ttypes.HearsayError!({ code: e.code, message: e.message });
+}
+
+function memberToThrift(m: Member): object {
+  return new ttypes.Member!({
+    name: m.name,
+    address: m.address,
+    status: m.status,
+    incarnation: toThriftI64(m.incarnation),
+    tags: m.tags,
+    statusSinceMs: toThriftI64(m.statusSinceMs),
+    protocolVersion: m.protocolVersion,
+    subscribedTypes: m.subscribedTypes,
+  });
 }
 
 function infoToThrift(i: InfoResponse): object {
@@ -56,18 +69,29 @@ function infoToThrift(i: InfoResponse): object {
 type Callback = (err: unknown, result?: unknown) => void;
 
 function handler(api: GatewayApi, log: Logger): Record<string, (...args: unknown[]) => void> {
-  const h: Record<string, (...args: unknown[]) => void> = {
-    // Callback style (arity differs from the method's), so errors map cleanly.
-    info: (...args: unknown[]) => {
+  // Callback style (the handler's arity differs from the method's), so errors map cleanly.
+  const method =
+    (name: string, fn: (args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
       const cb = args[args.length - 1] as Callback;
       try {
-        cb(null, infoToThrift(api.info(String(args[1] ?? ""))));
+        cb(null, fn(args.slice(0, -1)));
       } catch (err) {
-        if (!(err instanceof ApiError))
-          log.error("thrift call failed", { method: "info", error: String(err) });
+        if (!(err instanceof ApiError)) log.error("thrift call failed", { method: name, error: String(err) });
         cb(toThriftError(err));
       }
-    },
+    };
+  const h: Record<string, (...args: unknown[]) => void> = {
+    info: method("info", ([, overlay]) => infoToThrift(api.info(str(overlay)))),
+    listMembers: method("listMembers", ([, req]) => {
+      const r = (req ?? {}) as { overlay?: unknown; statuses?: unknown; tags?: unknown };
+      const members = api.listMembers({
+        overlay: str(r.overlay),
+        statuses: Array.isArray(r.statuses) ? r.statuses.map(Number) : [],
+        tags: isStringMap(r.tags) ? r.tags : {},
+      });
+      return members.map(memberToThrift);
+    }),
   };
   for (const [method, operation] of Object.entries(PENDING)) {
     h[method] = (...args: unknown[]) => {
@@ -81,6 +105,10 @@ function handler(api: GatewayApi, log: Logger): Record<string, (...args: unknown
   }
   return h;
 }
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const isStringMap = (v: unknown): v is Record<string, string> =>
+  typeof v === "object" && v !== null && Object.values(v).every((x) => typeof x === "string");
 
 export interface ThriftListener {
   readonly address: HostPort;

@@ -1,5 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { GatewayClient, type InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
+import { type Member, MemberStatus } from "../gen/proto/hearsay/v1/types.js";
 import { fromGrpcError } from "./errors.js";
 
 /** TLS settings for the gRPC connection (PEM contents). */
@@ -53,6 +54,18 @@ export class HearsayClient {
     return new Promise((resolve, reject) =>
       this.stub.info({ overlay: this.overlay }, this.metadata, this.callOptions(), (err, res) =>
         err ? reject(fromGrpcError(err)) : resolve(res),
+      ),
+    );
+  }
+
+  /** Members of the overlay as the gateway sees them, optionally only those in `statuses`. */
+  members(opts: { statuses?: MemberStatus[]; tags?: Record<string, string> } = {}): Promise<Member[]> {
+    return new Promise((resolve, reject) =>
+      this.stub.listMembers(
+        { overlay: this.overlay, statuses: opts.statuses ?? [], tags: opts.tags ?? {} },
+        this.metadata,
+        this.callOptions(),
+        (err, res) => (err ? reject(fromGrpcError(err)) : resolve(res.members)),
       ),
     );
   }

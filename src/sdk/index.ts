@@ -16,3 +16,4 @@ export {
   errorFromCode,
   fromGrpcError,
 } from "./errors.js";
+export { type Member, MemberStatus } from "../gen/proto/hearsay/v1/types.js";

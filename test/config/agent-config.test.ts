@@ -40,6 +40,13 @@ describe("buildAgentConfig", () => {
         grpc: { host: "127.0.0.1", port: 7400 },
         thrift: null,
         limits: DEFAULT_CLIENT_LIMITS,
+        bind: { host: "0.0.0.0", port: 7946 },
+        advertise: null,
+        join: [],
+        profile: "lan",
+        keyringFile: null,
+        dataDir: null,
+        tags: {},
       },
     });
   });
@@ -64,6 +71,53 @@ describe("buildAgentConfig", () => {
     expect(r.error).toContain("limits.maxDigestBytes: expected an integer");
     expect(r.error).toContain("limits.maxHeaders: expected an integer");
     expect(r.error).toContain("limits.bogus: unknown limit");
+  });
+
+  it("checks the overlay settings", () => {
+    const r = buildAgentConfig(
+      {
+        bind: "[::1]:7000",
+        join: "10.0.0.1:7946, [fe80::1]:7946",
+        profile: "wan",
+        tags: { role: "broker" },
+        dataDir: "/var/lib/hearsay",
+      },
+      "h",
+    );
+    expect(r.ok && r.value.join).toEqual(["10.0.0.1:7946", "[fe80::1]:7946"]);
+    expect(r.ok && r.value.bind).toEqual({ host: "::1", port: 7000 });
+    expect(r.ok && r.value.profile).toBe("wan");
+    expect(r.ok && r.value.tags).toEqual({ role: "broker" });
+
+    const bad = buildAgentConfig(
+      {
+        bind: "x",
+        join: ["ok:1", "nope", "h:0", 7],
+        profile: "mars",
+        tags: { "": "v", k: 5, big: "v".repeat(600) },
+        keyringFile: 3,
+        dataDir: "a\0b",
+      },
+      "h",
+    );
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.error).toContain("bind:");
+    expect(bad.error).toContain("join: expected HOST:PORT");
+    expect(bad.error).toContain('profile: "mars" is not one of lan, wan, local');
+    expect(bad.error).toContain('tags: key "" must be');
+    expect(bad.error).toContain("tags.k: expected a string value");
+    expect(bad.error).toContain("tags.big: value over 512 bytes");
+    expect(bad.error).toContain("keyringFile: expected a file system path");
+    expect(bad.error).toContain("dataDir: expected a file system path");
+    const seeds = buildAgentConfig({ join: "nope,h:0" }, "h");
+    expect(!seeds.ok && seeds.error).toContain('join: "nope" is not HOST:PORT');
+    expect(!seeds.ok && seeds.error).toContain('join: "h:0" needs a port other than 0');
+    const many = buildAgentConfig(
+      { tags: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, "v"])) },
+      "h",
+    );
+    expect(!many.ok && many.error).toContain("tags: at most 64 tags");
   });
 
   it("turns listeners off", () => {

@@ -6,6 +6,8 @@ import { REPO } from "./schema.js";
 /** A real `hearsay agent` process started for a test. */
 export interface AgentProcess {
   readonly name: string;
+  /** Overlay (gossip) address. */
+  readonly gossip: string;
   readonly grpc: string;
   readonly thrift: string | null;
   readonly child: ChildProcess;
@@ -14,7 +16,7 @@ export interface AgentProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `node bin/hearsay.js agent` on loopback with OS-chosen ports and waits for its ready line. */
+/** Starts `node bin/hearsay.js agent` on loopback with OS-chosen ports and waits for its ready line; `extraArgs` override. */
 export async function startAgentProcess(name: string, extraArgs: string[] = []): Promise<AgentProcess> {
   const child = spawn(
     process.execPath,
@@ -23,6 +25,8 @@ export async function startAgentProcess(name: string, extraArgs: string[] = []):
       "agent",
       "--name",
       name,
+      "--bind",
+      "127.0.0.1:0",
       "--grpc",
       "127.0.0.1:0",
       "--thrift",
@@ -49,6 +53,7 @@ export async function startAgentProcess(name: string, extraArgs: string[] = []):
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
     name,
+    gossip: ready.gossip!,
     grpc: ready.grpc!,
     thrift: ready.thrift ?? null,
     child,

@@ -42,7 +42,7 @@ def gateway() -> Iterator[Gateway]:
         pytest.fail("the gateway is not built (dist/src/cli/main.js); run `make build-ts` (npm run build) first")
     name = "py-test"
     cmd = [node, str(REPO / "bin" / "hearsay.js"), "agent", "--name", name]
-    cmd += ["--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0"]
+    cmd += ["--bind", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0"]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue[str | None] = queue.Queue()
     threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()

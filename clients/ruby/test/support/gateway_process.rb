@@ -41,7 +41,7 @@ class GatewayProcess
     end
 
     @io = IO.popen(["node", BIN, "agent", "--name", @node_name,
-                    "--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0"],
+                    "--bind", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0"],
                    err: %i[child out])
     ready = read_until_ready
     @grpc = ready.fetch("grpc")

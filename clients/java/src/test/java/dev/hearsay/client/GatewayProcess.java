@@ -43,7 +43,7 @@ final class GatewayProcess implements AutoCloseable {
     ProcessBuilder pb =
         new ProcessBuilder(
                 "node", repo.resolve("bin/hearsay.js").toString(), "agent", "--name", node,
-                "--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0")
+                "--bind", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0")
             .redirectError(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.PIPE);
     Process p = pb.start();

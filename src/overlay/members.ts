@@ -1,0 +1,137 @@
+import { shuffle, type Address, type Rng } from "../transport/index.js";
+import type { MemberStatus, NodeMeta } from "./messages.js";
+
+/** One node as this node sees it. Mutable inside the overlay; copied out as MemberInfo. */
+export interface Member {
+  name: string;
+  address: Address;
+  incarnation: number;
+  status: MemberStatus;
+  meta: NodeMeta;
+  /** Virtual/wall ms of the last status change (for reaping and gossip-to-the-dead). */
+  stateChangeMs: number;
+}
+
+/** Read-only snapshot handed to users and events. */
+export interface MemberInfo {
+  readonly name: string;
+  readonly address: Address;
+  readonly status: MemberStatus;
+  readonly incarnation: number;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly sections: Readonly<Record<string, Uint8Array>>;
+}
+
+export function snapshot(m: Member): MemberInfo {
+  return {
+    name: m.name,
+    address: m.address,
+    status: m.status,
+    incarnation: m.incarnation,
+    tags: m.meta.tags,
+    sections: m.meta.sections,
+  };
+}
+
+/**
+ * Members by name plus a shuffled probe order (randomized round-robin: every
+ * member is probed once per round, in a fresh random order each round).
+ */
+export class MemberTable {
+  private readonly byName = new Map<string, Member>();
+  private order: Member[] = [];
+  private probeIndex = 0;
+  private live = 0;
+
+  constructor(private readonly rng: Rng) {}
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  /** alive + suspect, including this node: the N in every log10(N) formula. */
+  get liveCount(): number {
+    return this.live;
+  }
+
+  get(name: string): Member | undefined {
+    return this.byName.get(name);
+  }
+
+  all(): IterableIterator<Member> {
+    return this.byName.values();
+  }
+
+  /** Adds at a random position of the probe order, so new members are not all probed last. */
+  add(m: Member): void {
+    this.byName.set(m.name, m);
+    if (isLive(m.status)) this.live++;
+    const n = this.order.length;
+    const offset = this.rng.int(n + 1);
+    this.order.push(m);
+    const tmp = this.order[offset] as Member;
+    this.order[offset] = m;
+    this.order[n] = tmp;
+  }
+
+  setStatus(m: Member, status: MemberStatus, nowMs: number): void {
+    if (m.status === status) return;
+    this.live += (isLive(status) ? 1 : 0) - (isLive(m.status) ? 1 : 0);
+    m.status = status;
+    m.stateChangeMs = nowMs;
+  }
+
+  remove(name: string): void {
+    const m = this.byName.get(name);
+    if (m === undefined) return;
+    this.byName.delete(name);
+    if (isLive(m.status)) this.live--;
+    const i = this.order.indexOf(m);
+    if (i >= 0) {
+      this.order.splice(i, 1);
+      if (i < this.probeIndex) this.probeIndex--;
+    }
+  }
+
+  /** Next member in the probe round that passes `want`; reshuffles at the end of a round. */
+  nextProbe(want: (m: Member) => boolean): Member | undefined {
+    for (let checked = 0; checked <= this.order.length; checked++) {
+      if (this.probeIndex >= this.order.length) {
+        shuffle(this.order, this.rng);
+        this.probeIndex = 0;
+      }
+      const m = this.order[this.probeIndex++];
+      if (m !== undefined && want(m)) return m;
+    }
+    return undefined;
+  }
+
+  /** Up to k distinct random members passing `want`; tries at most 3 x size picks. */
+  randomMembers(k: number, want: (m: Member) => boolean): Member[] {
+    const out: Member[] = [];
+    const n = this.order.length;
+    for (let tries = 0; tries < 3 * n && out.length < k; tries++) {
+      const m = this.order[this.rng.int(n)] as Member;
+      if (want(m) && !out.includes(m)) out.push(m);
+    }
+    return out;
+  }
+}
+
+export function isLive(s: MemberStatus): boolean {
+  return s === "alive" || s === "suspect";
+}
+
+export function metaEqual(a: NodeMeta, b: NodeMeta): boolean {
+  const at = Object.keys(a.tags);
+  const as = Object.keys(a.sections);
+  if (at.length !== Object.keys(b.tags).length || as.length !== Object.keys(b.sections).length) return false;
+  for (const k of at) if (a.tags[k] !== b.tags[k]) return false;
+  for (const k of as) {
+    const x = a.sections[k] as Uint8Array;
+    const y = b.sections[k];
+    if (y === undefined || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  }
+  return true;
+}
