@@ -42,15 +42,15 @@ def test_both_transports_tell_the_same(gateway: Gateway) -> None:
 
 
 def call_pending_operation(client: hearsay.Client) -> None:
-    """ListMembers, which the gateway does not offer yet, through the SDK's own call path.
+    """ListServices, which the gateway does not offer yet (issue #9), through the SDK's own call path.
 
     The SDK has no public method for it yet (it comes with the SDK issue), so
     this goes one level down, to the transport every public method uses.
     """
     if client.transport == "grpc":
-        client._wire.unary("ListMembers", gateway_pb2.ListMembersRequest())  # type: ignore[attr-defined]
+        client._wire.unary("ListServices", gateway_pb2.ListServicesRequest())  # type: ignore[attr-defined]
     else:
-        client._wire.call("listMembers", thrift_types.ListMembersRequest())  # type: ignore[attr-defined]
+        client._wire.call("listServices", thrift_types.ListServicesRequest())  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
@@ -61,7 +61,7 @@ def test_unimplemented_operation_raises_unimplemented(gateway: Gateway, transpor
         # The connection stays usable after a refused call.
         assert client.info().node_name == gateway.name
     assert raised.value.code == 12 and raised.value.code_name == "UNIMPLEMENTED"
-    assert "ListMembers" in raised.value.message
+    assert "ListServices" in raised.value.message
 
 
 def test_both_transports_carry_the_same_message(gateway: Gateway) -> None:

@@ -44,9 +44,9 @@ class LiveGatewayTest < Minitest::Test
   # through the transports' own call paths, which every later operation uses.
   def test_unimplemented_rpc_over_grpc
     t = Hearsay::GrpcTransport.new(address: gateway.grpc, token: nil, tls: nil, call_timeout_s: 5)
-    err = assert_raises(Hearsay::Unimplemented) { t.call(:list_members, Hearsay::V1::ListMembersRequest.new) }
+    err = assert_raises(Hearsay::Unimplemented) { t.call(:list_services, Hearsay::V1::ListServicesRequest.new) }
     assert_equal 12, err.code
-    assert_match(/ListMembers/, err.message)
+    assert_match(/ListServices/, err.message)
   ensure
     t&.close
   end
@@ -55,10 +55,10 @@ class LiveGatewayTest < Minitest::Test
     t = Hearsay::ThriftTransport.new(address: gateway.thrift, token: nil, tls: nil,
                                      call_timeout_s: 5, connect_timeout_s: 5)
     err = assert_raises(Hearsay::Unimplemented) do
-      t.call { |c, token| c.listMembers(token, Hearsay::ThriftApi::ListMembersRequest.new) }
+      t.call { |c, token| c.listServices(token, Hearsay::ThriftApi::ListServicesRequest.new) }
     end
     assert_equal 12, err.code
-    assert_match(/listMembers|ListMembers/, err.message)
+    assert_match(/ListServices/, err.message)
     # The connection stays usable after a gateway error.
     assert_equal gateway.node_name, t.info("").node_name
   ensure

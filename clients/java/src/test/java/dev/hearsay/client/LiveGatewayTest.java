@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearsay.thrift.ListMembersRequest;
+import dev.hearsay.thrift.ListServicesRequest;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -39,21 +39,21 @@ class LiveGatewayTest {
   @EnumSource(Transport.class)
   void unimplementedRpcRaisesUnimplemented(Transport t, GatewayProcess gw) {
     try (HearsayClient client = connect(gw, t)) {
-      // The SDK offers no ListMembers yet, so drive the raw stub through the SDK's call path.
+      // The gateway offers no ListServices yet (issue #9), so drive the raw stub through the SDK's call path.
       UnimplementedException e =
           assertThrows(
               UnimplementedException.class,
               () -> {
                 if (client.open() instanceof GrpcBackend g) {
-                  g.call(s -> s.listMembers(dev.hearsay.v1.ListMembersRequest.getDefaultInstance()));
+                  g.call(s -> s.listServices(dev.hearsay.v1.ListServicesRequest.getDefaultInstance()));
                 } else {
                   ((ThriftBackend) client.open())
-                      .call((c, token) -> c.listMembers(token, new ListMembersRequest()));
+                      .call((c, token) -> c.listServices(token, new ListServicesRequest()));
                 }
               });
       assertEquals(ErrorCode.UNIMPLEMENTED, e.code());
       assertTrue(
-          e.gatewayMessage().toLowerCase().contains("listmembers"),
+          e.gatewayMessage().toLowerCase().contains("listservices"),
           "message should name the operation: " + e.gatewayMessage());
       // The connection stays usable after an error answer.
       assertEquals(LiveGateway.NODE, client.info().nodeName());
