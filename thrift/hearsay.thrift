@@ -123,10 +123,20 @@ struct Digest {
   8: optional string json,
 }
 
-// origin -> last sequence received from it.
+// Per origin and digest type, the sequence of the last digest received.
+struct CursorPosition {
+  // Origin node name.
+  1: string origin,
+  // Digest type name.
+  2: string type,
+  // Sequence of the last digest of `type` received from `origin` (0 = none yet).
+  3: i64 sequence,
+}
+
+// Where a subscriber is; at most one position per (origin, type).
 struct Cursor {
-  // origin node name -> last sequence received from it (0 = none yet).
-  1: map<string, i64> positions,
+  // Positions, one per (origin, type).
+  1: list<CursorPosition> positions,
 }
 
 enum GapReason {
@@ -143,6 +153,8 @@ struct GapRange {
   2: i64 fromSequence,
   // Inclusive.
   3: i64 toSequence,
+  // Digest type of the lost digests.
+  4: string type,
 }
 
 struct GapNotice {
@@ -336,7 +348,7 @@ struct SubscribeRequest {
   2: list<string> types,
   // Unset = start at `start`.
   3: optional Cursor resumeFrom,
-  // Where origins absent from `resumeFrom` start.
+  // Where (origin, type) pairs absent from `resumeFrom` start.
   4: StartPosition start,
   // Also render each payload as JSON in Digest.json.
   5: bool includeJson,
