@@ -18,6 +18,7 @@ import {
   type OverlayConfig,
   wanConfig,
 } from "../overlay/index.js";
+import { Registry, RegistrySync } from "../registry/index.js";
 import { cryptoRng, NetTransport, realClock } from "../transport/index.js";
 import { readNodeRecord, writeNodeRecord } from "./data-dir.js";
 import { readKeyringFile } from "./keyring-file.js";
@@ -62,8 +63,21 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   overlay.start();
   const stopJoin = retryJoin(overlay, config.join, log);
 
-  const features = ["info", "members", ...(config.thrift ? ["thrift"] : [])];
-  const api = new GatewayApi(config, nodeView(overlay, transport.localAddress), Date.now, features);
+  const features = ["info", "members", "types", ...(config.thrift ? ["thrift"] : [])];
+  const { registry, sync } = startRegistry(overlay, log, metrics);
+  const api = new GatewayApi(
+    config,
+    {
+      node: nodeView(overlay, transport.localAddress),
+      registry: {
+        register: (r) => sync.register(r),
+        get: (n) => registry.get(n),
+        list: (p) => registry.list(p),
+      },
+    },
+    Date.now,
+    features,
+  );
   let grpc: GrpcListener | null = null;
   let thrift: ThriftListener | null = null;
   try {
@@ -94,6 +108,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     thrift,
     async stop() {
       stopJoin();
+      sync.stop();
       await new Promise<void>((resolve) => overlay.leave(resolve));
       if (config.dataDir) {
         const self = overlay.localMember();
@@ -104,6 +119,30 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       log.info("stopped", { node: config.nodeName });
     },
   };
+}
+
+/** The replicated digest-type registry, synchronised over the overlay's user requests. */
+function startRegistry(
+  overlay: Overlay,
+  log: Logger,
+  metrics: MemoryMetrics,
+): { registry: Registry; sync: RegistrySync } {
+  const clock = realClock();
+  const registry = new Registry(overlay.name, Date.now, log, metrics);
+  const link = {
+    peers: () =>
+      overlay
+        .liveMembers()
+        .filter((m) => m.name !== overlay.name)
+        .map((m) => m.address),
+    request: (to: string, b: Uint8Array, ms: number, done: (r: Uint8Array | null) => void) =>
+      overlay.requestUser(to, b, ms, done),
+    onRequest: (fn: (from: string, b: Uint8Array, reply: (r: Uint8Array) => void) => void) =>
+      overlay.onUserRequest(fn),
+  };
+  const sync = new RegistrySync(registry, link, clock, cryptoRng(), log, metrics);
+  sync.start();
+  return { registry, sync };
 }
 
 /** Adapts the overlay to what the client API reads. */

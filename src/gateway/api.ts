@@ -2,9 +2,12 @@ import type { AgentConfig } from "../config/index.js";
 import type {
   InfoResponse,
   ListMembersRequest,
+  RegisterDigestTypeRequest,
+  RegisterDigestTypeResponse,
   WatchMembersRequest,
 } from "../gen/proto/hearsay/v1/gateway.js";
-import type { Member, MemberEvent } from "../gen/proto/hearsay/v1/types.js";
+import type { DigestType, Member, MemberEvent } from "../gen/proto/hearsay/v1/types.js";
+import { registerResponse, toDigestType, toRegisterRequest, type TypeRegistry } from "./digest-types.js";
 import { ApiError } from "./errors.js";
 import { MemberDirectory } from "./members.js";
 import type { NodeView } from "./node-view.js";
@@ -23,14 +26,37 @@ export class GatewayApi {
   private readonly startedAtMs: number;
   private readonly directory: MemberDirectory;
 
+  private readonly node: NodeView;
+  private readonly registry: TypeRegistry;
+
   constructor(
     private readonly config: AgentConfig,
-    private readonly node: NodeView,
+    deps: { node: NodeView; registry: TypeRegistry },
     private readonly nowMs: () => number = Date.now,
-    readonly features: readonly string[] = ["info", "members"],
+    readonly features: readonly string[] = ["info", "members", "types"],
   ) {
+    this.node = deps.node;
+    this.registry = deps.registry;
     this.startedAtMs = nowMs();
-    this.directory = new MemberDirectory(node, nowMs, PROTOCOL_VERSION);
+    this.directory = new MemberDirectory(deps.node, nowMs, PROTOCOL_VERSION);
+  }
+
+  registerDigestType(req: RegisterDigestTypeRequest): RegisterDigestTypeResponse {
+    this.checkOverlay(req.overlay);
+    return registerResponse(this.registry.register(toRegisterRequest(req)));
+  }
+
+  getDigestType(overlay: string, name: string): DigestType {
+    this.checkOverlay(overlay);
+    if (!name) throw ApiError.invalidArgument("name", "required");
+    const held = this.registry.get(name);
+    if (!held) throw ApiError.notFound(`digest type "${name}" is not registered`);
+    return toDigestType(held.entry);
+  }
+
+  listDigestTypes(overlay: string, namePrefix: string): DigestType[] {
+    this.checkOverlay(overlay);
+    return this.registry.list(namePrefix).map(toDigestType);
   }
 
   listMembers(req: ListMembersRequest): Member[] {

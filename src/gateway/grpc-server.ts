@@ -4,7 +4,10 @@ import { formatHostPort, type HostPort } from "../config/index.js";
 import {
   GatewayService,
   type GatewayServer,
+  type GetDigestTypeRequest,
+  type ListDigestTypesRequest,
   type ListMembersRequest,
+  type RegisterDigestTypeRequest,
   type WatchMembersRequest,
 } from "../gen/proto/hearsay/v1/gateway.js";
 import type { MemberEvent } from "../gen/proto/hearsay/v1/types.js";
@@ -44,9 +47,15 @@ function handlers(api: GatewayApi, log: Logger): GatewayServer {
     };
   return {
     info: unary(log, "Info", (req: { overlay: string }) => api.info(req.overlay)),
-    registerDigestType: pendingUnary("RegisterDigestType"),
-    getDigestType: pendingUnary("GetDigestType"),
-    listDigestTypes: pendingUnary("ListDigestTypes"),
+    registerDigestType: unary(log, "RegisterDigestType", (req: RegisterDigestTypeRequest) =>
+      api.registerDigestType(req),
+    ),
+    getDigestType: unary(log, "GetDigestType", (req: GetDigestTypeRequest) =>
+      api.getDigestType(req.overlay, req.name),
+    ),
+    listDigestTypes: unary(log, "ListDigestTypes", (req: ListDigestTypesRequest) => ({
+      types: api.listDigestTypes(req.overlay, req.namePrefix),
+    })),
     publish: pendingUnary("Publish"),
     publishStream: (call, callback) => {
       call.on("data", () => {});

@@ -4,3 +4,4 @@ export { ApiError, ErrorCode, asApiError, codeName } from "./errors.js";
 export { startGrpcServer, type GrpcListener } from "./grpc-server.js";
 export { startThriftServer, type ThriftListener } from "./thrift-server.js";
 export { toThriftI64, fromThriftI64 } from "./thrift-i64.js";
+export type { TypeRegistry } from "./digest-types.js";

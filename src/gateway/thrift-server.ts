@@ -3,22 +3,25 @@ import type { AddressInfo, Server } from "node:net";
 import thrift from "thrift";
 import type { HostPort } from "../config/index.js";
 import type { InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
-import type { Member } from "../gen/proto/hearsay/v1/types.js";
 import type { Logger } from "../logging/index.js";
 import type { GatewayApi } from "./api.js";
 import { ApiError, asApiError } from "./errors.js";
 import { toThriftI64 } from "./thrift-i64.js";
+import {
+  digestTypeToThrift,
+  isStringMap,
+  memberToThrift,
+  registerFromThrift,
+  str,
+  ttypes,
+} from "./thrift-types.js";
 
 // Thrift's Node generator emits CommonJS; load it natively (see scripts/gen/ts.sh).
 const require = createRequire(import.meta.url);
 const Gateway = require("../gen/thrift/Gateway.js") as { Processor: unknown };
-const ttypes = require("../gen/thrift/hearsay_types.js") as Record<string, new (args?: object) => object>;
 
 /** Thrift methods that are not built yet, with the gRPC operation each mirrors. */
 const PENDING: Readonly<Record<string, string>> = {
-  registerDigestType: "RegisterDigestType",
-  getDigestType: "GetDigestType",
-  listDigestTypes: "ListDigestTypes",
   publish: "Publish",
   publishBatch: "PublishStream",
   subscribe: "Subscribe",
@@ -36,19 +39,6 @@ const PENDING: Readonly<Record<string, string>> = {
 function toThriftError(err: unknown): object {
   const e = asApiError(err);
   return new ttypes.HearsayError!({ code: e.code, message: e.message });
-}
-
-function memberToThrift(m: Member): object {
-  return new ttypes.Member!({
-    name: m.name,
-    address: m.address,
-    status: m.status,
-    incarnation: toThriftI64(m.incarnation),
-    tags: m.tags,
-    statusSinceMs: toThriftI64(m.statusSinceMs),
-    protocolVersion: m.protocolVersion,
-    subscribedTypes: m.subscribedTypes,
-  });
 }
 
 function infoToThrift(i: InfoResponse): object {
@@ -83,6 +73,19 @@ function handler(api: GatewayApi, log: Logger): Record<string, (...args: unknown
     };
   const h: Record<string, (...args: unknown[]) => void> = {
     info: method("info", ([, overlay]) => infoToThrift(api.info(str(overlay)))),
+    registerDigestType: method("registerDigestType", ([, req]) => {
+      const r = api.registerDigestType(registerFromThrift(req));
+      return new ttypes.RegisterDigestTypeResponse!({
+        type: digestTypeToThrift(r.type!),
+        created: r.created,
+      });
+    }),
+    getDigestType: method("getDigestType", ([, overlay, name]) =>
+      digestTypeToThrift(api.getDigestType(str(overlay), str(name))),
+    ),
+    listDigestTypes: method("listDigestTypes", ([, overlay, prefix]) =>
+      api.listDigestTypes(str(overlay), str(prefix)).map(digestTypeToThrift),
+    ),
     listMembers: method("listMembers", ([, req]) => {
       const r = (req ?? {}) as { overlay?: unknown; statuses?: unknown; tags?: unknown };
       const members = api.listMembers({
@@ -105,10 +108,6 @@ function handler(api: GatewayApi, log: Logger): Record<string, (...args: unknown
   }
   return h;
 }
-
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const isStringMap = (v: unknown): v is Record<string, string> =>
-  typeof v === "object" && v !== null && Object.values(v).every((x) => typeof x === "string");
 
 export interface ThriftListener {
   readonly address: HostPort;

@@ -1,8 +1,5 @@
 /** Operations of the v1 API not built yet, and the issue that builds each. */
 export const PENDING_OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
-  RegisterDigestType: "digest bus and schema registry, issue #4",
-  GetDigestType: "digest bus and schema registry, issue #4",
-  ListDigestTypes: "digest bus and schema registry, issue #4",
   Publish: "digest bus, issues #4 and #5",
   PublishStream: "digest bus, issues #4 and #5",
   Subscribe: "digest bus, issues #4 and #5",

@@ -1,4 +1,4 @@
-import { SimNetwork, type SimOptions } from "../../src/transport/index.js";
+import { SimNetwork, type SimHost, type SimOptions } from "../../src/transport/index.js";
 import {
   Keyring,
   MemoryMetrics,
@@ -35,6 +35,8 @@ export class Cluster {
   readonly nodes = new Map<string, Overlay>();
   readonly metrics = new Map<string, MemoryMetrics>();
   readonly keyrings = new Map<string, Keyring>();
+  /** Each node's simulated host (transport, clock, rng), for layers built on the overlay. */
+  readonly hosts = new Map<string, SimHost>();
   readonly events: RecordedEvent[] = [];
   recordEvents = true;
 
@@ -132,6 +134,7 @@ export class Cluster {
   ): Overlay {
     const metrics = new MemoryMetrics();
     const keyring = new Keyring(this.opts.keys ?? []);
+    this.hosts.set(config.name ?? name, host);
     const overlay = new Overlay(lanConfig(config.name ?? name, { ...this.opts.config, ...config }), {
       transport: host.transport,
       clock: host.clock,
