@@ -43,7 +43,8 @@ export class BroadcastQueue {
     this.byKey.set(key, item);
     this.bucket(0).push(item);
     this.count++;
-    if (this.count > this.maxItems) this.prune(this.maxItems);
+    // Prune with headroom (to 90% of the cap) so a burst of news costs one pass, not one per item.
+    if (this.count > this.maxItems) this.prune(Math.floor(this.maxItems * 0.9));
     this.flushDone();
   }
 

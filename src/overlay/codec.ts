@@ -1,5 +1,6 @@
 import { Packr, Unpackr } from "msgpackr";
 import {
+  EMPTY_META,
   PROTOCOL_VERSION,
   STATUS_BY_CODE,
   STATUS_CODE,
@@ -263,6 +264,8 @@ function meta(tagsRaw: unknown, sectionsRaw: unknown, lim: CodecLimits): NodeMet
     sections.push([key, val]);
   }
   if (total > lim.maxNodeStateBytes) throw new Invalid("limit");
+  // Most members carry nothing: share one frozen empty meta instead of two objects per member.
+  if (tags.length === 0 && sections.length === 0) return EMPTY_META;
   return { tags: Object.fromEntries(tags), sections: Object.fromEntries(sections) };
 }
 

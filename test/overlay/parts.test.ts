@@ -133,13 +133,14 @@ describe("broadcast queue", () => {
     expect(q.take(0, 1000, 2)).toHaveLength(2);
   });
 
-  it("is bounded: beyond max items the most-sent are dropped and counted", () => {
+  it("is bounded: beyond max items the most-sent are dropped (down to 90% of the cap) and counted", () => {
     const q = new BroadcastQueue(() => 10, 3);
     q.queue("old", bytes(20));
     q.take(0, 20);
     for (let i = 0; i < 3; i++) q.queue(`n${i}`, bytes(20));
-    expect(q.size).toBe(3);
-    expect(q.dropped).toBe(1);
-    expect(q.take(0, 1000)).toHaveLength(3);
+    // The 4th item overflows the cap of 3: prune to floor(0.9 x 3) = 2, the most-sent ("old") first.
+    expect(q.size).toBe(2);
+    expect(q.dropped).toBe(2);
+    expect(q.take(0, 1000)).toHaveLength(2);
   });
 });

@@ -1,0 +1,139 @@
+// A simulated cluster that starts out converged: every node is seeded with the
+// full member list through its own push-pull handler (the same merge a join
+// does), then restarted so its gossip queue is empty, as in a settled cluster.
+import { SimNetwork } from "../../src/transport/index.js";
+import {
+  encodeMessage,
+  Keyring,
+  lanConfig,
+  Overlay,
+  type MemberEvent,
+  type OverlayConfig,
+} from "../../src/overlay/index.js";
+import { CountingTransport } from "./counting-transport.js";
+
+export interface SimClusterOptions {
+  seed: number;
+  /** Datagram loss on every link, 0..1. */
+  loss: number;
+  /** Every node gets this key (AES-256-GCM on every packet); none = plaintext. */
+  key?: Uint8Array;
+  config?: Partial<OverlayConfig>;
+}
+
+export interface SimNode {
+  readonly name: string;
+  readonly overlay: Overlay;
+  readonly counter: CountingTransport;
+}
+
+/** Name of the fake peer whose push-pull seeds every node; never a member. */
+const SEEDER = "bench-seeder";
+
+export class SimCluster {
+  readonly sim: SimNetwork;
+  readonly nodes = new Map<string, SimNode>();
+  private readonly crashed = new Set<string>();
+
+  constructor(private readonly opts: SimClusterOptions) {
+    // 1 ms one-way links plus the simulator's default U(0, 0.5) ms jitter.
+    this.sim = new SimNetwork({ seed: opts.seed, loss: opts.loss, latencyMs: 1 });
+  }
+
+  static address(name: string): string {
+    return `${name}:7946`;
+  }
+
+  add(name: string): SimNode {
+    const host = this.sim.addHost(name, SimCluster.address(name));
+    const counter = new CountingTransport(host.transport);
+    const keyring = new Keyring(this.opts.key === undefined ? [] : [this.opts.key]);
+    const overlay = new Overlay(lanConfig(name, this.opts.config), {
+      transport: counter,
+      clock: host.clock,
+      rng: host.rng,
+      keyring,
+    });
+    overlay.start();
+    const node = { name, overlay, counter };
+    this.nodes.set(name, node);
+    return node;
+  }
+
+  /** Adds `names` already converged: each lists all of them alive at incarnation 0, queues empty. */
+  addConverged(names: string[]): void {
+    for (const n of names) this.add(n);
+    // Chunks below maxBroadcastQueue: a merge past it prunes the queue on every insert (O(queue) each).
+    const chunk = Math.max(1, (this.opts.config?.maxBroadcastQueue ?? lanConfig("x").maxBroadcastQueue) - 1);
+    for (let i = 0; i < names.length; i += chunk) {
+      const frame = this.seedFrame(names.slice(i, i + chunk));
+      for (const n of names) {
+        const node = this.node(n);
+        node.counter.inject(SimCluster.address(SEEDER), frame);
+        // stop() empties the broadcast queue the merge filled; start() re-arms the timers.
+        node.overlay.stop();
+        node.overlay.start();
+        node.counter.reset();
+      }
+    }
+  }
+
+  private seedFrame(names: string[]): Uint8Array {
+    const frame = encodeMessage({
+      type: "push-pull",
+      join: false,
+      from: SEEDER,
+      nodes: names.map((n) => ({
+        name: n,
+        addr: SimCluster.address(n),
+        incarnation: 0,
+        status: "alive" as const,
+        meta: { tags: {}, sections: {} },
+      })),
+    });
+    return this.opts.key === undefined ? frame : new Keyring([this.opts.key]).seal(frame, "");
+  }
+
+  node(name: string): SimNode {
+    const n = this.nodes.get(name);
+    if (n === undefined) throw new Error(`no node ${name}`);
+    return n;
+  }
+
+  crash(name: string): void {
+    this.sim.crash(name);
+    this.node(name).overlay.stop();
+    this.crashed.add(name);
+  }
+
+  running(): SimNode[] {
+    return [...this.nodes.values()].filter((n) => !this.crashed.has(n.name));
+  }
+
+  /** Calls `fn` for every member event at every node (present and future listeners are not tracked). */
+  onEvents(fn: (observer: string, e: MemberEvent) => void): void {
+    for (const n of this.nodes.values()) n.overlay.on((e) => fn(n.name, e));
+  }
+
+  resetCounters(): void {
+    for (const n of this.nodes.values()) n.counter.reset();
+  }
+
+  /**
+   * Runs until `done()` holds, `limitMs` of simulated time pass, or `wallLimitMs`
+   * of real time pass (a guard for slow machines). Checks every `stepMs`.
+   */
+  runUntil(done: () => boolean, limitMs: number, stepMs: number, wallLimitMs: number): boolean {
+    const wallEnd = Date.now() + wallLimitMs;
+    const simEnd = this.sim.nowMs() + limitMs;
+    while (!done()) {
+      if (this.sim.nowMs() >= simEnd || Date.now() > wallEnd) return false;
+      this.sim.runFor(Math.min(stepMs, simEnd - this.sim.nowMs()));
+    }
+    return true;
+  }
+}
+
+export function nodeNames(n: number, prefix = "n"): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+}
