@@ -18,7 +18,7 @@ function undocumented(path: string, fieldRe: RegExp, containerRe: RegExp): strin
 }
 
 describe("client API schemas", () => {
-  it.each(["types", "errors", "gateway"])("documents every field of %s.proto", (name) => {
+  it.each(["types", "errors", "gateway", "admin"])("documents every field of %s.proto", (name) => {
     const missing = undocumented(
       `proto/hearsay/v1/${name}.proto`,
       /^\s+(?:optional |repeated )?[\w.<>, ]+\s+(\w+)\s*=\s*\d+;/,

@@ -337,6 +337,7 @@ struct PublishResponse {
 }
 
 enum StartPosition {
+  // Digests published after the subscription starts (up to 1 s earlier, for clock skew).
   LATEST = 0,
   EARLIEST = 1,
 }

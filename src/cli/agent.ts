@@ -1,6 +1,21 @@
+import { readFile } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import {
+  Bus,
+  Channel,
+  Channels,
+  DEFAULT_RETENTION,
+  FileLogStore,
+  type LogStore,
+  MemoryLogStore,
+} from "../bus/index.js";
 import { type AgentConfig, formatHostPort } from "../config/index.js";
 import {
+  AdminApi,
+  adminService,
+  Authorizer,
   GatewayApi,
   type GrpcListener,
   type NodeView,
@@ -20,13 +35,19 @@ import {
 } from "../overlay/index.js";
 import { Registry, RegistrySync } from "../registry/index.js";
 import { cryptoRng, NetTransport, realClock } from "../transport/index.js";
+import { digestBus } from "./bus-adapter.js";
+import { clusterKeys } from "./cluster-keys.js";
 import { readNodeRecord, writeNodeRecord } from "./data-dir.js";
-import { readKeyringFile } from "./keyring-file.js";
 import { retryJoin } from "./join.js";
+import { readKeyringFile } from "./keyring-file.js";
+import { persistRegistry } from "./registry-file.js";
 
-/** A running agent: the overlay member and the client API listeners in front of it. */
+/** A running agent: the overlay member, its bus and registry, and the client API listeners. */
 export interface RunningAgent {
   readonly overlay: Overlay;
+  readonly bus: Bus;
+  /** Counters of every layer (overlay, bus, registry), for the admin API and tests. */
+  readonly metrics: MemoryMetrics;
   readonly grpc: GrpcListener | null;
   readonly thrift: ThriftListener | null;
   /** Leaves the overlay gracefully (left, not failed), then closes everything. */
@@ -45,26 +66,39 @@ const PRESETS: Record<AgentConfig["profile"], (name: string, o: Partial<OverlayC
 export async function startAgent(config: AgentConfig, log: Logger): Promise<RunningAgent> {
   const incarnation = await startIncarnation(config, log);
   const keyring = await loadKeyring(config);
+  const credentials = await grpcCredentials(config);
+  const store = openStore(config);
   const transport = await NetTransport.listen({
     host: config.bind.host,
     port: config.bind.port,
     advertise: advertiseAddress(config),
   }).catch((err: Error) => {
+    store.close();
     throw new StartupError(`bind ${formatHostPort(config.bind)}: ${err.message}`);
   });
   const metrics = new MemoryMetrics();
+  const clock = realClock();
   // The overlay name is the cluster label: encrypted traffic of another overlay never decrypts here.
   const overlayConfig = PRESETS[config.profile](config.nodeName, { label: config.overlay });
   const overlay = new Overlay(
     overlayConfig,
-    { transport, clock: realClock(), rng: cryptoRng(), keyring, logger: log, metrics },
+    { transport, clock, rng: cryptoRng(), keyring, logger: log, metrics },
     { tags: config.tags, incarnation },
   );
+  const channels = new Channels(overlay, metrics);
+  const bus = new Bus({ overlay, clock, rng: cryptoRng(), store, channels, logger: log, metrics });
+  const { registry, sync } = startRegistry(overlay, channels, log, metrics);
+  const saveTypes = config.dataDir ? persistRegistry(registry, config.dataDir, log) : async () => {};
   overlay.start();
+  bus.start();
+  sync.start();
   const stopJoin = retryJoin(overlay, config.join, log);
 
-  const features = ["info", "members", "types", ...(config.thrift ? ["thrift"] : [])];
-  const { registry, sync } = startRegistry(overlay, log, metrics);
+  const auth = new Authorizer(config.tokens);
+  if (auth.open) log.warn("no client tokens configured: the client API is open to anyone who can reach it");
+  const keys = clusterKeys(overlay, channels, keyring, config.keyringFile, log);
+  const admin = adminService(new AdminApi({ auth, keys, overlay: config.overlay }, log), log);
+  const features = ["info", "members", "types", "publish", "subscribe", ...(config.thrift ? ["thrift"] : [])];
   const api = new GatewayApi(
     config,
     {
@@ -74,60 +108,83 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
         get: (n) => registry.get(n),
         list: (p) => registry.list(p),
       },
+      bus: digestBus(bus),
+      auth,
     },
     Date.now,
     features,
   );
-  let grpc: GrpcListener | null = null;
+  let grpcListener: GrpcListener | null = null;
   let thrift: ThriftListener | null = null;
+  const closeCore = () => {
+    stopJoin();
+    sync.stop();
+    bus.stop();
+    overlay.stop();
+    transport.close();
+    store.close();
+  };
   try {
-    grpc = config.grpc
-      ? await startGrpcServer(api, config.grpc, config.limits.maxGrpcMessageBytes, log)
+    grpcListener = config.grpc
+      ? await startGrpcServer(api, config.grpc, config.limits.maxGrpcMessageBytes, log, credentials, [admin])
       : null;
     thrift = config.thrift
       ? await startThriftServer(api, config.thrift, config.limits.maxThriftFrameBytes, log)
       : null;
   } catch (err) {
-    stopJoin();
-    overlay.stop();
-    transport.close();
-    await grpc?.close();
+    closeCore();
+    await grpcListener?.close();
     throw new StartupError(`client API listener: ${(err as Error).message}`);
   }
   log.info("ready", {
     node: config.nodeName,
     overlay: config.overlay,
     gossip: transport.localAddress,
-    grpc: grpc ? formatHostPort(grpc.address) : null,
+    grpc: grpcListener ? formatHostPort(grpcListener.address) : null,
     thrift: thrift ? formatHostPort(thrift.address) : null,
     encrypted: keyring !== undefined,
+    tls: config.tls !== null,
+    tokens: config.tokens.length,
   });
   return {
     overlay,
-    grpc,
+    bus,
+    metrics,
+    grpc: grpcListener,
     thrift,
     async stop() {
+      await Promise.all([grpcListener?.close(), thrift?.close()]);
       stopJoin();
       sync.stop();
       await new Promise<void>((resolve) => overlay.leave(resolve));
+      bus.stop();
+      await saveTypes();
       if (config.dataDir) {
         const self = overlay.localMember();
         await writeNodeRecord(config.dataDir, { name: self.name, incarnation: self.incarnation });
       }
-      await Promise.all([grpc?.close(), thrift?.close()]);
       transport.close();
+      store.close();
       log.info("stopped", { node: config.nodeName });
     },
   };
 }
 
-/** The replicated digest-type registry, synchronised over the overlay's user requests. */
+/** The retention log: in the data dir when there is one (survives restarts), else in memory. */
+function openStore(config: AgentConfig): LogStore {
+  if (!config.dataDir) return new MemoryLogStore(DEFAULT_RETENTION);
+  const r = FileLogStore.open(join(config.dataDir, "log"), Date.now(), DEFAULT_RETENTION);
+  if (!r.ok) throw new StartupError(`data dir: ${r.error}`);
+  return r.store;
+}
+
+/** The replicated digest-type registry, synchronised over the registry channel of the overlay. */
 function startRegistry(
   overlay: Overlay,
+  channels: Channels,
   log: Logger,
   metrics: MemoryMetrics,
 ): { registry: Registry; sync: RegistrySync } {
-  const clock = realClock();
   const registry = new Registry(overlay.name, Date.now, log, metrics);
   const link = {
     peers: () =>
@@ -136,13 +193,11 @@ function startRegistry(
         .filter((m) => m.name !== overlay.name)
         .map((m) => m.address),
     request: (to: string, b: Uint8Array, ms: number, done: (r: Uint8Array | null) => void) =>
-      overlay.requestUser(to, b, ms, done),
+      channels.request(Channel.Registry, to, b, ms, done),
     onRequest: (fn: (from: string, b: Uint8Array, reply: (r: Uint8Array) => void) => void) =>
-      overlay.onUserRequest(fn),
+      channels.onRequest(Channel.Registry, fn),
   };
-  const sync = new RegistrySync(registry, link, clock, cryptoRng(), log, metrics);
-  sync.start();
-  return { registry, sync };
+  return { registry, sync: new RegistrySync(registry, link, realClock(), cryptoRng(), log, metrics) };
 }
 
 /** Adapts the overlay to what the client API reads. */
@@ -152,6 +207,26 @@ function nodeView(overlay: Overlay, address: string): NodeView {
     members: () => overlay.members(),
     onMemberChange: (fn) => overlay.on((e) => fn({ type: e.type, member: e.member })),
   };
+}
+
+/** TLS for the gRPC port from PEM files; with a client CA, clients must present a certificate (mTLS). */
+async function grpcCredentials(config: AgentConfig): Promise<grpc.ServerCredentials> {
+  const tls = config.tls;
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  const read = (what: string, path: string) =>
+    readFile(path).catch((err: Error) => {
+      throw new StartupError(`tls.${what}: ${err.message}`);
+    });
+  const [cert, key, ca] = await Promise.all([
+    read("cert", tls.certFile),
+    read("key", tls.keyFile),
+    tls.clientCaFile ? read("clientCa", tls.clientCaFile) : Promise.resolve(null),
+  ]);
+  try {
+    return grpc.ServerCredentials.createSsl(ca, [{ cert_chain: cert, private_key: key }], ca !== null);
+  } catch (err) {
+    throw new StartupError(`tls: ${(err as Error).message}`);
+  }
 }
 
 /** A restarted node starts above every incarnation it used before, so its old self is refuted at once. */

@@ -1,8 +1,8 @@
-import { connect, HearsayError } from "../sdk/index.js";
+import { connect, type ConnectOptions, HearsayError } from "../sdk/index.js";
 
-/** `hearsay info`: prints who the agent at `address` is. Returns the exit code. */
-export async function runInfo(address: string, json: boolean): Promise<number> {
-  const client = connect({ address, callTimeoutMs: 5_000 });
+/** `hearsay info`: prints who the agent at `conn.address` is. Returns the exit code. */
+export async function runInfo(conn: ConnectOptions, json: boolean): Promise<number> {
+  const client = connect(conn);
   try {
     const i = await client.info();
     if (json) {

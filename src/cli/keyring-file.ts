@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import type { ParseResult } from "../config/index.js";
 import { KEY_BYTES } from "../overlay/index.js";
 
@@ -53,4 +54,20 @@ export function parseKeyring(text: string, source: string): ParseResult<Uint8Arr
 /** A new random key, base64, for `hearsay keygen`. */
 export function generateKey(): string {
   return randomBytes(KEY_BYTES).toString("base64");
+}
+
+/**
+ * Rewrites a keyring file atomically (a temporary file beside it, then a
+ * rename), owner-readable only, so a crash mid-write never leaves half a key.
+ */
+export async function writeKeyringFile(path: string, keys: Uint8Array[]): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const text = JSON.stringify(keys.map((k) => Buffer.from(k).toString("base64"))) + "\n";
+  try {
+    await writeFile(tmp, text, { mode: 0o600 });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
 }

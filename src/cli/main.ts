@@ -1,29 +1,38 @@
 import { hostname } from "node:os";
 import { Command, Option } from "commander";
-import { buildAgentConfig } from "../config/index.js";
+import { type AgentConfigInput, buildAgentConfig, readConfigFile } from "../config/index.js";
 import { HEARSAY_VERSION } from "../gateway/index.js";
 import { jsonLogger } from "../logging/index.js";
 import { StartupError, startAgent } from "./agent.js";
+import { action, type ClientOpts, clientOptions, connectOptions } from "./client-opts.js";
 import { runInfo } from "./info.js";
 import { generateKey } from "./keyring-file.js";
+import { registerKeysCommands } from "./keys-cmd.js";
 import { runMembers } from "./members.js";
+import { registerPublishCommand } from "./publish-cmd.js";
+import { registerSubscribeCommand } from "./subscribe-cmd.js";
+import { registerTypesCommands } from "./types-cmd.js";
 
 const program = new Command("hearsay")
   .description("Hearsay: a polyglot gossip message bus")
   .version(HEARSAY_VERSION);
 
 interface AgentOpts {
+  config?: string;
   name?: string;
-  overlay: string;
-  bind: string;
+  overlay?: string;
+  bind?: string;
   advertise?: string;
   join?: string;
-  profile: string;
+  profile?: string;
   keyringFile?: string;
   dataDir?: string;
   tag: string[];
-  grpc: string;
-  thrift: string;
+  grpc?: string;
+  thrift?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
   logLevel: string;
 }
 
@@ -32,19 +41,26 @@ const collect = (v: string, acc: string[]) => [...acc, v];
 program
   .command("agent")
   .description("run a Hearsay gateway: join the overlay and serve the client APIs")
+  .option("--config <file>", "YAML config file; flags given on the command line override it")
   .option("--name <name>", "node name, unique in the overlay (default: host name)")
-  .option("--overlay <name>", "overlay to serve; also the cluster label of encrypted traffic", "default")
-  .option("--bind <host:port>", "overlay (gossip) address, UDP and TCP", "0.0.0.0:7946")
+  .option(
+    "--overlay <name>",
+    'overlay to serve; also the cluster label of encrypted traffic (default "default")',
+  )
+  .option("--bind <host:port>", "overlay (gossip) address, UDP and TCP (default 0.0.0.0:7946)")
   .option("--advertise <host:port>", "address other members reach this node at (default: from --bind)")
   .option("--join <host:port,...>", "seed members to join, retried with backoff until one answers")
   .addOption(
-    new Option("--profile <profile>", "gossip timing preset").choices(["lan", "wan", "local"]).default("lan"),
+    new Option("--profile <profile>", "gossip timing preset (default lan)").choices(["lan", "wan", "local"]),
   )
   .option("--keyring-file <file>", 'JSON array of base64 AES-256 keys, primary first (see "hearsay keygen")')
-  .option("--data-dir <dir>", "state kept across restarts (incarnation)")
+  .option("--data-dir <dir>", "state kept across restarts: incarnation, retention log, digest types")
   .option("--tag <key=value>", "member tag (repeatable)", collect, [])
-  .option("--grpc <host:port>", 'gRPC client API address, or "off"', "127.0.0.1:7400")
-  .option("--thrift <host:port>", 'Thrift client API address (framed, binary), or "off"', "off")
+  .option("--grpc <host:port>", 'gRPC client API address, or "off" (default 127.0.0.1:7400)')
+  .option("--thrift <host:port>", 'Thrift client API address (framed, binary), or "off" (default off)')
+  .option("--tls-cert <file>", "PEM certificate for TLS on the gRPC port")
+  .option("--tls-key <file>", "PEM private key for --tls-cert")
+  .option("--tls-client-ca <file>", "PEM CA: clients must present a certificate it signed (mTLS)")
   .addOption(
     new Option("--log-level <level>", "log level")
       .choices(["debug", "info", "warn", "error"])
@@ -53,28 +69,36 @@ program
   .action(runAgent);
 
 async function runAgent(opts: AgentOpts): Promise<void> {
+  const file = opts.config
+    ? await readConfigFile(opts.config)
+    : { ok: true as const, value: {} as AgentConfigInput };
+  if (!file.ok) fail(file.error);
   const tags: Record<string, string> = {};
   for (const t of opts.tag) {
     const i = t.indexOf("=");
     if (i <= 0) fail(`--tag "${t}": expected key=value`);
     tags[t.slice(0, i)] = t.slice(i + 1);
   }
-  const built = buildAgentConfig(
-    {
-      nodeName: opts.name,
-      overlay: opts.overlay,
-      grpc: opts.grpc,
-      thrift: opts.thrift,
-      bind: opts.bind,
-      advertise: opts.advertise,
-      join: opts.join,
-      profile: opts.profile,
-      keyringFile: opts.keyringFile,
-      dataDir: opts.dataDir,
-      tags,
-    },
-    hostname().replace(/[^A-Za-z0-9._-]/g, "-"),
-  );
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined))
+    fail("--tls-cert and --tls-key go together");
+  const flags: AgentConfigInput = {
+    nodeName: opts.name,
+    overlay: opts.overlay,
+    grpc: opts.grpc,
+    thrift: opts.thrift,
+    bind: opts.bind,
+    advertise: opts.advertise,
+    join: opts.join,
+    profile: opts.profile,
+    keyringFile: opts.keyringFile,
+    dataDir: opts.dataDir,
+    tags: opts.tag.length > 0 ? tags : undefined,
+    tls: opts.tlsCert ? { cert: opts.tlsCert, key: opts.tlsKey, clientCa: opts.tlsClientCa } : undefined,
+  };
+  // Flags override the file: only flags actually given replace its values.
+  const merged: AgentConfigInput = { ...file.value };
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+  const built = buildAgentConfig(merged, hostname().replace(/[^A-Za-z0-9._-]/g, "-"));
   if (!built.ok) fail(built.error);
   const log = jsonLogger((l) => process.stdout.write(l), opts.logLevel as "info");
   const agent = await startAgent(built.value, log).catch((err: unknown) => {
@@ -97,23 +121,28 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-program
-  .command("info")
-  .description("ask a running agent who it is")
-  .option("--agent <host:port>", "the agent's gRPC address", "127.0.0.1:7400")
+clientOptions(program.command("info").description("ask a running agent who it is"))
   .option("--json", "print JSON")
-  .action(async (opts: { agent: string; json?: boolean }) => {
-    process.exitCode = await runInfo(opts.agent, opts.json === true);
-  });
+  .action(
+    action("info", (opts: ClientOpts & { json?: boolean }) =>
+      runInfo(connectOptions(opts, 5_000), opts.json === true),
+    ),
+  );
 
-program
-  .command("members")
-  .description("list the overlay's members as a running agent sees them")
-  .option("--agent <host:port>", "the agent's gRPC address", "127.0.0.1:7400")
+clientOptions(
+  program.command("members").description("list the overlay's members as a running agent sees them"),
+)
   .option("--json", "print JSON: [{name, address, status, incarnation, tags}]")
-  .action(async (opts: { agent: string; json?: boolean }) => {
-    process.exitCode = await runMembers(opts.agent, opts.json === true);
-  });
+  .action(
+    action("members", (opts: ClientOpts & { json?: boolean }) =>
+      runMembers(connectOptions(opts, 5_000), opts.json === true),
+    ),
+  );
+
+registerTypesCommands(program);
+registerPublishCommand(program);
+registerSubscribeCommand(program);
+registerKeysCommands(program);
 
 program
   .command("keygen")

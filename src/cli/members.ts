@@ -1,5 +1,5 @@
 import { type Member, MemberStatus } from "../gen/proto/hearsay/v1/types.js";
-import { connect, type HearsayError } from "../sdk/index.js";
+import { connect, type ConnectOptions, type HearsayError } from "../sdk/index.js";
 
 const STATUS_NAMES: Record<number, string> = {
   [MemberStatus.MEMBER_STATUS_ALIVE]: "alive",
@@ -25,9 +25,9 @@ export function memberJson(m: Member): {
   };
 }
 
-/** `hearsay members`: prints the members the agent at `address` knows. Returns the exit code. */
-export async function runMembers(address: string, json: boolean): Promise<number> {
-  const client = connect({ address, callTimeoutMs: 5_000 });
+/** `hearsay members`: prints the members the agent at `conn.address` knows. Returns the exit code. */
+export async function runMembers(conn: ConnectOptions, json: boolean): Promise<number> {
+  const client = connect(conn);
   try {
     const members = (await client.members()).map(memberJson);
     if (json) {

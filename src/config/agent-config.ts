@@ -26,6 +26,27 @@ export interface AgentConfig {
   dataDir: string | null;
   /** Member tags, visible to every member. @default {} */
   tags: Record<string, string>;
+  /** Client tokens with the digest types each may publish / subscribe to; none = open (warned). @default [] */
+  tokens: ClientToken[];
+  /** TLS on the gRPC port; null = plaintext. @default null */
+  tls: TlsFiles | null;
+}
+
+/** A client token and its allow-lists (`*` matches any run of characters: "demo.*"). */
+export interface ClientToken {
+  name: string;
+  token: string;
+  publish: string[];
+  subscribe: string[];
+  /** May call the operator API (cluster-wide keyring management). @default false */
+  admin: boolean;
+}
+
+/** PEM files for the gRPC port; with clientCaFile, clients must present a certificate it signed (mTLS). */
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  clientCaFile: string | null;
 }
 
 export type Profile = "lan" | "wan" | "local";
@@ -45,6 +66,8 @@ export interface AgentConfigInput {
   keyringFile?: unknown;
   dataDir?: unknown;
   tags?: unknown;
+  tokens?: unknown;
+  tls?: unknown;
 }
 
 export const DEFAULT_GRPC_ADDRESS = "127.0.0.1:7400";
@@ -76,6 +99,8 @@ export function buildAgentConfig(input: AgentConfigInput, hostName: string): Par
   const keyringFile = optionalPath(input.keyringFile, "keyringFile", errors);
   const dataDir = optionalPath(input.dataDir, "dataDir", errors);
   const tags = tagsField(input.tags, errors);
+  const tokens = tokensField(input.tokens, errors);
+  const tls = tlsField(input.tls, errors);
   if (errors.length > 0) return { ok: false, error: errors.join("\n") };
   return {
     ok: true,
@@ -92,6 +117,8 @@ export function buildAgentConfig(input: AgentConfigInput, hostName: string): Par
       keyringFile,
       dataDir,
       tags,
+      tokens,
+      tls,
     },
   };
 }
@@ -120,6 +147,69 @@ function joinField(v: unknown, errors: string[]): string[] {
     else out.push(formatHostPort(r.value));
   }
   return out;
+}
+
+const MAX_TOKENS = 1024;
+
+function tokensField(v: unknown, errors: string[]): ClientToken[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    errors.push("tokens: expected a list of {name, token, publish: [...], subscribe: [...]}");
+    return [];
+  }
+  if (v.length > MAX_TOKENS) errors.push(`tokens: at most ${MAX_TOKENS}, got ${v.length}`);
+  const out: ClientToken[] = [];
+  const seen = new Set<string>();
+  v.forEach((t, i) => {
+    const o = (t ?? {}) as Record<string, unknown>;
+    const key = `tokens[${i}]`;
+    const unknown = Object.keys(o).filter(
+      (k) => !["name", "token", "publish", "subscribe", "admin"].includes(k),
+    );
+    if (unknown.length > 0)
+      errors.push(
+        `${key}: unknown keys ${unknown.join(", ")}; allowed: name, token, publish, subscribe, admin`,
+      );
+    if (typeof o.token !== "string" || o.token.length < 16 || /\s/.test(o.token)) {
+      errors.push(`${key}.token: expected at least 16 characters without spaces`);
+      return;
+    }
+    if (seen.has(o.token)) errors.push(`${key}.token: the same token appears twice`);
+    seen.add(o.token);
+    const list = (field: "publish" | "subscribe"): string[] => {
+      const l = o[field] ?? [];
+      if (!Array.isArray(l) || l.some((p) => typeof p !== "string" || p === "")) {
+        errors.push(`${key}.${field}: expected a list of type patterns such as "demo.*"`);
+        return [];
+      }
+      return l as string[];
+    };
+    out.push({
+      name: typeof o.name === "string" ? o.name : `token-${i}`,
+      token: o.token,
+      publish: list("publish"),
+      subscribe: list("subscribe"),
+      admin: o.admin === true,
+    });
+  });
+  return out;
+}
+
+function tlsField(v: unknown, errors: string[]): TlsFiles | null {
+  if (v === undefined || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (typeof v !== "object" || typeof o.cert !== "string" || typeof o.key !== "string") {
+    errors.push("tls: expected {cert: FILE, key: FILE, clientCa?: FILE}");
+    return null;
+  }
+  if (o.clientCa !== undefined && o.clientCa !== null && typeof o.clientCa !== "string") {
+    errors.push("tls.clientCa: expected a file path");
+  }
+  return {
+    certFile: o.cert,
+    keyFile: o.key,
+    clientCaFile: typeof o.clientCa === "string" ? o.clientCa : null,
+  };
 }
 
 function optionalPath(v: unknown, key: string, errors: string[]): string | null {

@@ -4,7 +4,10 @@ export {
   type AgentConfig,
   type AgentConfigInput,
   type Profile,
+  type ClientToken,
+  type TlsFiles,
   buildAgentConfig,
   DEFAULT_GRPC_ADDRESS,
   DEFAULT_BIND_ADDRESS,
 } from "./agent-config.js";
+export { readConfigFile, parseConfigText } from "./config-file.js";

@@ -2,11 +2,16 @@ import type { AgentConfig } from "../config/index.js";
 import type {
   InfoResponse,
   ListMembersRequest,
+  PublishResponse,
   RegisterDigestTypeRequest,
   RegisterDigestTypeResponse,
+  SubscribeRequest,
   WatchMembersRequest,
 } from "../gen/proto/hearsay/v1/gateway.js";
-import type { DigestType, Member, MemberEvent } from "../gen/proto/hearsay/v1/types.js";
+import type { DigestType, Member, MemberEvent, NewDigest } from "../gen/proto/hearsay/v1/types.js";
+import type { Authorizer, Caller } from "./auth.js";
+import type { DigestBus } from "./digest-bus.js";
+import { DigestService, type OpenSubscription } from "./digest-service.js";
 import { registerResponse, toDigestType, toRegisterRequest, type TypeRegistry } from "./digest-types.js";
 import { ApiError } from "./errors.js";
 import { MemberDirectory } from "./members.js";
@@ -28,50 +33,75 @@ export class GatewayApi {
 
   private readonly node: NodeView;
   private readonly registry: TypeRegistry;
+  private readonly digests: DigestService;
+  private readonly auth: Authorizer;
 
   constructor(
-    private readonly config: AgentConfig,
-    deps: { node: NodeView; registry: TypeRegistry },
+    readonly config: AgentConfig,
+    deps: { node: NodeView; registry: TypeRegistry; bus: DigestBus; auth: Authorizer },
     private readonly nowMs: () => number = Date.now,
-    readonly features: readonly string[] = ["info", "members", "types"],
+    readonly features: readonly string[] = ["info", "members", "types", "publish", "subscribe"],
   ) {
     this.node = deps.node;
+    this.auth = deps.auth;
     this.registry = deps.registry;
     this.startedAtMs = nowMs();
     this.directory = new MemberDirectory(deps.node, nowMs, PROTOCOL_VERSION);
+    this.digests = new DigestService(deps.bus, deps.registry, config.limits, config.nodeName);
   }
 
-  registerDigestType(req: RegisterDigestTypeRequest): RegisterDigestTypeResponse {
-    this.checkOverlay(req.overlay);
+  publish(caller: Caller, overlay: string, digest: NewDigest | undefined): PublishResponse {
+    this.enter(caller, overlay);
+    this.auth.authorize(caller, "publish", [digest?.type ?? ""]);
+    return this.digests.publish(digest);
+  }
+
+  publishBatch(caller: Caller, overlay: string, digests: NewDigest[]): PublishResponse[] {
+    this.enter(caller, overlay);
+    this.auth.authorize(caller, "publish", [...new Set(digests.map((d) => d.type))]);
+    return this.digests.publishBatch(digests);
+  }
+
+  /** Opens a subscription for `client` (its token, or its address when there is none). */
+  subscribe(caller: Caller, req: SubscribeRequest, client: string): OpenSubscription {
+    this.enter(caller, req.overlay);
+    this.auth.authorize(caller, "subscribe", req.types);
+    return this.digests.subscribe(req, client);
+  }
+
+  /** Registering a type needs the right to publish it. */
+  registerDigestType(caller: Caller, req: RegisterDigestTypeRequest): RegisterDigestTypeResponse {
+    this.enter(caller, req.overlay);
+    this.auth.authorize(caller, "publish", [req.name]);
     return registerResponse(this.registry.register(toRegisterRequest(req)));
   }
 
-  getDigestType(overlay: string, name: string): DigestType {
-    this.checkOverlay(overlay);
+  getDigestType(caller: Caller, overlay: string, name: string): DigestType {
+    this.enter(caller, overlay);
     if (!name) throw ApiError.invalidArgument("name", "required");
     const held = this.registry.get(name);
     if (!held) throw ApiError.notFound(`digest type "${name}" is not registered`);
     return toDigestType(held.entry);
   }
 
-  listDigestTypes(overlay: string, namePrefix: string): DigestType[] {
-    this.checkOverlay(overlay);
+  listDigestTypes(caller: Caller, overlay: string, namePrefix: string): DigestType[] {
+    this.enter(caller, overlay);
     return this.registry.list(namePrefix).map(toDigestType);
   }
 
-  listMembers(req: ListMembersRequest): Member[] {
-    this.checkOverlay(req.overlay);
+  listMembers(caller: Caller, req: ListMembersRequest): Member[] {
+    this.enter(caller, req.overlay);
     return this.directory.list(req);
   }
 
   /** Starts a member watch; returns the function that ends it. */
-  watchMembers(req: WatchMembersRequest, emit: (e: MemberEvent) => void): () => void {
-    this.checkOverlay(req.overlay);
+  watchMembers(caller: Caller, req: WatchMembersRequest, emit: (e: MemberEvent) => void): () => void {
+    this.enter(caller, req.overlay);
     return this.directory.watch(req, emit);
   }
 
-  info(overlay: string): InfoResponse {
-    this.checkOverlay(overlay);
+  info(caller: Caller, overlay: string): InfoResponse {
+    this.enter(caller, overlay);
     const l = this.config.limits;
     return {
       nodeName: this.config.nodeName,
@@ -97,6 +127,17 @@ export class GatewayApi {
   /** Refuses an operation not built yet, naming the work that delivers it. */
   pending(operation: string): never {
     throw ApiError.unimplemented(operation, PENDING_OPERATIONS[operation] ?? "not planned");
+  }
+
+  /** UNAUTHENTICATED unless the caller's token is known (or no tokens are configured). */
+  authenticate(caller: Caller): void {
+    this.auth.authenticate(caller);
+  }
+
+  /** Every operation starts here: a known token (when tokens are configured) and a served overlay. */
+  private enter(caller: Caller, overlay: string): void {
+    this.auth.authenticate(caller);
+    this.checkOverlay(overlay);
   }
 
   /** Empty means the default overlay; any other name must be the one served. */

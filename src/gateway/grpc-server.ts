@@ -7,14 +7,24 @@ import {
   type GetDigestTypeRequest,
   type ListDigestTypesRequest,
   type ListMembersRequest,
+  type PublishRequest,
+  type PublishResponse,
+  type PublishStreamRequest,
+  type PublishStreamResponse,
   type RegisterDigestTypeRequest,
   type WatchMembersRequest,
 } from "../gen/proto/hearsay/v1/gateway.js";
 import type { MemberEvent } from "../gen/proto/hearsay/v1/types.js";
 import type { Logger } from "../logging/index.js";
 import type { GatewayApi } from "./api.js";
+import { bearerToken, type Caller } from "./auth.js";
 import { ApiError, asApiError, codeName } from "./errors.js";
+import { streamSubscription } from "./grpc-subscribe.js";
+import { addReflection } from "./reflection.js";
 import { StreamPump } from "./stream-pump.js";
+
+/** Most digests one PublishStream call may carry: its reply holds one result per digest. */
+const MAX_STREAM_DIGESTS = 100_000;
 
 /** Member events held for one slow watcher before its stream is ended. */
 const MAX_QUEUED_MEMBER_EVENTS = 10_000;
@@ -25,10 +35,19 @@ function toStatus(err: unknown): Partial<grpc.StatusObject> {
   return { code: e.code as number as grpc.status, details: e.message };
 }
 
-function unary<Req, Res>(log: Logger, name: string, fn: (req: Req) => Res): grpc.handleUnaryCall<Req, Res> {
+/** The caller of a gRPC call: the token of its `authorization: Bearer` metadata. */
+function callerOf(call: { metadata: grpc.Metadata }): Caller {
+  return { token: bearerToken(call.metadata.get("authorization")[0]) };
+}
+
+function unary<Req, Res>(
+  log: Logger,
+  name: string,
+  fn: (req: Req, caller: Caller) => Res,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     try {
-      callback(null, fn(call.request));
+      callback(null, fn(call.request, callerOf(call)));
     } catch (err) {
       const status = toStatus(err);
       if (!(err instanceof ApiError)) log.error("rpc failed", { rpc: name, error: String(err) });
@@ -38,7 +57,60 @@ function unary<Req, Res>(log: Logger, name: string, fn: (req: Req) => Res): grpc
   };
 }
 
-function handlers(api: GatewayApi, log: Logger): GatewayServer {
+/** Who a call counts against for per-client limits: its token, else its peer address. */
+function clientKey(call: { metadata: grpc.Metadata; getPeer(): string }): string {
+  const auth = call.metadata.get("authorization")[0];
+  return typeof auth === "string" && auth !== "" ? `token:${auth}` : `peer:${call.getPeer()}`;
+}
+
+/** Batches in, accepted in order; the first refusal ends the call naming the digest's index in the stream. */
+function publishStream(
+  api: GatewayApi,
+  call: grpc.ServerReadableStream<PublishStreamRequest, PublishStreamResponse>,
+  callback: grpc.sendUnaryData<PublishStreamResponse>,
+): void {
+  const results: PublishResponse[] = [];
+  let overlay: string | null = null;
+  let failed = false;
+  call.on("data", (req: PublishStreamRequest) => {
+    if (failed) return;
+    try {
+      if (overlay === null) overlay = req.overlay;
+      else if (req.overlay !== overlay)
+        throw ApiError.invalidArgument("overlay", "must be the same in every request of a stream");
+      const offset = results.length;
+      if (offset + req.digests.length > MAX_STREAM_DIGESTS) {
+        throw ApiError.resourceExhausted(
+          `digests: one PublishStream call carries at most ${MAX_STREAM_DIGESTS} digests (its reply lists each); start a new call`,
+        );
+      }
+      try {
+        results.push(...api.publishBatch(callerOf(call), req.overlay, req.digests));
+      } catch (err) {
+        // publishBatch names the index within its batch; re-base it on the whole stream.
+        const e = asApiError(err);
+        const rebased = e.message.replace(
+          /^digests\[(\d+)\]/,
+          (_m, i: string) => `digests[${offset + Number(i)}]`,
+        );
+        const index = /^digests\[(\d+)\]/.exec(e.message);
+        const accepted = offset + (index ? Number(index[1]) : 0);
+        throw new ApiError(e.code, `${rebased} (${accepted} accepted before it)`);
+      }
+    } catch (err) {
+      failed = true;
+      callback(toStatus(err), null);
+    }
+  });
+  call.on("end", () => {
+    if (!failed) callback(null, { accepted: BigInt(results.length), results });
+  });
+  call.on("error", () => {
+    failed = true;
+  });
+}
+
+function handlers(api: GatewayApi, log: Logger, streams: Set<() => void>): GatewayServer {
   const pendingUnary = (name: string) => unary(log, name, () => api.pending(name));
   const pendingStream =
     (name: string) =>
@@ -46,25 +118,38 @@ function handlers(api: GatewayApi, log: Logger): GatewayServer {
       call.emit("error", toStatus(catchPending(api, name)));
     };
   return {
-    info: unary(log, "Info", (req: { overlay: string }) => api.info(req.overlay)),
-    registerDigestType: unary(log, "RegisterDigestType", (req: RegisterDigestTypeRequest) =>
-      api.registerDigestType(req),
+    info: unary(log, "Info", (req: { overlay: string }, c) => api.info(c, req.overlay)),
+    registerDigestType: unary(log, "RegisterDigestType", (req: RegisterDigestTypeRequest, c) =>
+      api.registerDigestType(c, req),
     ),
-    getDigestType: unary(log, "GetDigestType", (req: GetDigestTypeRequest) =>
-      api.getDigestType(req.overlay, req.name),
+    getDigestType: unary(log, "GetDigestType", (req: GetDigestTypeRequest, c) =>
+      api.getDigestType(c, req.overlay, req.name),
     ),
-    listDigestTypes: unary(log, "ListDigestTypes", (req: ListDigestTypesRequest) => ({
-      types: api.listDigestTypes(req.overlay, req.namePrefix),
+    listDigestTypes: unary(log, "ListDigestTypes", (req: ListDigestTypesRequest, c) => ({
+      types: api.listDigestTypes(c, req.overlay, req.namePrefix),
     })),
-    publish: pendingUnary("Publish"),
-    publishStream: (call, callback) => {
-      call.on("data", () => {});
-      call.on("error", () => {});
-      callback(toStatus(catchPending(api, "PublishStream")), null);
+    publish: unary(log, "Publish", (req: PublishRequest, c) => api.publish(c, req.overlay, req.digest)),
+    publishStream: (call, callback) => publishStream(api, call, callback),
+    subscribe: (call) => {
+      let sub;
+      try {
+        sub = api.subscribe(callerOf(call), call.request, clientKey(call));
+      } catch (err) {
+        call.emit("error", toStatus(err));
+        return;
+      }
+      const end = streamSubscription(call, sub, api.config.limits.maxBatchDigests);
+      streams.add(end);
+      call.on("close", () => streams.delete(end));
     },
-    subscribe: pendingStream("Subscribe"),
-    listMembers: unary(log, "ListMembers", (req: ListMembersRequest) => ({ members: api.listMembers(req) })),
-    watchMembers: (call) => watchMembers(api, call),
+    listMembers: unary(log, "ListMembers", (req: ListMembersRequest, c) => ({
+      members: api.listMembers(c, req),
+    })),
+    watchMembers: (call) => {
+      const end = watchMembers(api, call);
+      streams.add(end);
+      call.on("close", () => streams.delete(end));
+    },
     registerService: pendingUnary("RegisterService"),
     deregisterService: pendingUnary("DeregisterService"),
     listServices: pendingUnary("ListServices"),
@@ -76,7 +161,7 @@ function handlers(api: GatewayApi, log: Logger): GatewayServer {
 function watchMembers(
   api: GatewayApi,
   call: grpc.ServerWritableStream<WatchMembersRequest, MemberEvent>,
-): void {
+): () => void {
   let stop = (): void => {};
   const end = () => stop();
   call.on("cancelled", end);
@@ -94,10 +179,14 @@ function watchMembers(
     );
   });
   try {
-    stop = api.watchMembers(call.request, (e) => pump.push(e));
+    stop = api.watchMembers(callerOf(call), call.request, (e: MemberEvent) => pump.push(e));
   } catch (err) {
     call.emit("error", toStatus(err));
   }
+  return () => {
+    stop();
+    call.end();
+  };
 }
 
 function catchPending(api: GatewayApi, name: string): unknown {
@@ -106,6 +195,12 @@ function catchPending(api: GatewayApi, name: string): unknown {
   } catch (err) {
     return err;
   }
+}
+
+/** A gRPC service served beside hearsay.v1.Gateway on the same port (e.g. hearsay.v1.Admin). */
+export interface ExtraService {
+  definition: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
 }
 
 /** A running gRPC listener for hearsay.v1.Gateway plus grpc.health.v1. */
@@ -119,6 +214,8 @@ export async function startGrpcServer(
   at: HostPort,
   maxMessageBytes: number,
   log: Logger,
+  credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure(),
+  extra: ExtraService[] = [],
 ): Promise<GrpcListener> {
   const server = new grpc.Server({
     "grpc.max_receive_message_length": maxMessageBytes,
@@ -127,13 +224,14 @@ export async function startGrpcServer(
     "grpc.keepalive_permit_without_calls": 1,
     "grpc.http2.min_ping_interval_without_data_ms": 5_000,
   });
-  server.addService(GatewayService, handlers(api, log));
+  const streams = new Set<() => void>();
+  server.addService(GatewayService, handlers(api, log, streams));
+  for (const e of extra) server.addService(e.definition, e.implementation);
   const health = new HealthImplementation({ "": "SERVING", "hearsay.v1.Gateway": "SERVING" });
   health.addToServer(server);
+  if (!addReflection(server)) log.warn("gRPC reflection off: proto/ not found beside the code");
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(formatHostPort(at), grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
+    server.bindAsync(formatHostPort(at), credentials, (err, p) => (err ? reject(err) : resolve(p))),
   );
   const address = { host: at.host, port };
   return {
@@ -141,6 +239,9 @@ export async function startGrpcServer(
     close: () =>
       new Promise<void>((resolve) => {
         health.setStatus("", "NOT_SERVING");
+        // tryShutdown waits for open streams: end ours first.
+        for (const end of streams) end();
+        streams.clear();
         const timer = setTimeout(() => {
           server.forceShutdown();
           resolve();

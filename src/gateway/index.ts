@@ -5,3 +5,23 @@ export { startGrpcServer, type GrpcListener } from "./grpc-server.js";
 export { startThriftServer, type ThriftListener } from "./thrift-server.js";
 export { toThriftI64, fromThriftI64 } from "./thrift-i64.js";
 export type { TypeRegistry } from "./digest-types.js";
+export { Authorizer, bearerToken, type Caller, type TokenRule, type Action } from "./auth.js";
+export type {
+  DigestBus,
+  BusDigest,
+  BusError,
+  BusGap,
+  BusSubscription,
+  CursorPos,
+  SubscriptionItem,
+} from "./digest-bus.js";
+export {
+  AdminApi,
+  adminService,
+  keyringResponse,
+  parseKey,
+  type KeyAdmin,
+  type KeyOperation,
+  type MemberKeys,
+} from "./admin-service.js";
+export type { ExtraService } from "./grpc-server.js";

@@ -5,14 +5,20 @@ import type { HostPort } from "../config/index.js";
 import type { InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
 import type { Logger } from "../logging/index.js";
 import type { GatewayApi } from "./api.js";
+import type { Caller } from "./auth.js";
 import { ApiError, asApiError } from "./errors.js";
+import { LongPollSubscriptions } from "./long-poll.js";
 import { toThriftI64 } from "./thrift-i64.js";
 import {
   digestTypeToThrift,
   isStringMap,
   memberToThrift,
+  newDigestFromThrift,
+  pollItemsToThrift,
+  publishResponseToThrift,
   registerFromThrift,
   str,
+  subscribeFromThrift,
   ttypes,
 } from "./thrift-types.js";
 
@@ -22,11 +28,6 @@ const Gateway = require("../gen/thrift/Gateway.js") as { Processor: unknown };
 
 /** Thrift methods that are not built yet, with the gRPC operation each mirrors. */
 const PENDING: Readonly<Record<string, string>> = {
-  publish: "Publish",
-  publishBatch: "PublishStream",
-  subscribe: "Subscribe",
-  poll: "Subscribe",
-  unsubscribe: "Subscribe",
   watchMembers: "watchMembers (Thrift long-poll)",
   pollMembers: "watchMembers (Thrift long-poll)",
   registerService: "RegisterService",
@@ -58,37 +59,65 @@ function infoToThrift(i: InfoResponse): object {
 
 type Callback = (err: unknown, result?: unknown) => void;
 
-function handler(api: GatewayApi, log: Logger): Record<string, (...args: unknown[]) => void> {
+function handler(
+  api: GatewayApi,
+  log: Logger,
+  polls: LongPollSubscriptions,
+): Record<string, (...args: unknown[]) => void> {
   // Callback style (the handler's arity differs from the method's), so errors map cleanly.
   const method =
-    (name: string, fn: (args: unknown[]) => unknown) =>
+    (name: string, fn: (args: unknown[], caller: Caller) => unknown) =>
     (...args: unknown[]) => {
       const cb = args[args.length - 1] as Callback;
       try {
-        cb(null, fn(args.slice(0, -1)));
+        cb(null, fn(args.slice(0, -1), { token: str(args[0]) || null }));
       } catch (err) {
         if (!(err instanceof ApiError)) log.error("thrift call failed", { method: name, error: String(err) });
         cb(toThriftError(err));
       }
     };
   const h: Record<string, (...args: unknown[]) => void> = {
-    info: method("info", ([, overlay]) => infoToThrift(api.info(str(overlay)))),
-    registerDigestType: method("registerDigestType", ([, req]) => {
-      const r = api.registerDigestType(registerFromThrift(req));
+    info: method("info", ([, overlay], c) => infoToThrift(api.info(c, str(overlay)))),
+    registerDigestType: method("registerDigestType", ([, req], c) => {
+      const r = api.registerDigestType(c, registerFromThrift(req));
       return new ttypes.RegisterDigestTypeResponse!({
         type: digestTypeToThrift(r.type!),
         created: r.created,
       });
     }),
-    getDigestType: method("getDigestType", ([, overlay, name]) =>
-      digestTypeToThrift(api.getDigestType(str(overlay), str(name))),
+    getDigestType: method("getDigestType", ([, overlay, name], c) =>
+      digestTypeToThrift(api.getDigestType(c, str(overlay), str(name))),
     ),
-    listDigestTypes: method("listDigestTypes", ([, overlay, prefix]) =>
-      api.listDigestTypes(str(overlay), str(prefix)).map(digestTypeToThrift),
+    listDigestTypes: method("listDigestTypes", ([, overlay, prefix], c) =>
+      api.listDigestTypes(c, str(overlay), str(prefix)).map(digestTypeToThrift),
     ),
-    listMembers: method("listMembers", ([, req]) => {
+    publish: method("publish", ([, overlay, digest], c) =>
+      publishResponseToThrift(api.publish(c, str(overlay), newDigestFromThrift(digest, "digest"))),
+    ),
+    publishBatch: method("publishBatch", ([, overlay, digests], c) => {
+      if (!Array.isArray(digests)) throw ApiError.invalidArgument("digests", "expected a list");
+      const batch = digests.map((d, i) => newDigestFromThrift(d, `digests[${i}]`));
+      return api.publishBatch(c, str(overlay), batch).map(publishResponseToThrift);
+    }),
+    subscribe: method("subscribe", ([token, req], c) =>
+      polls.open(api.subscribe(c, subscribeFromThrift(req), `thrift:${str(token)}`)),
+    ),
+    poll: (...args: unknown[]) => {
+      const [token, id, maxItems, waitMs] = args;
+      const cb = args[args.length - 1] as Callback;
+      Promise.resolve()
+        .then(() => api.authenticate({ token: str(token) || null }))
+        .then(() => polls.poll(str(id), Number(maxItems) || 0, Number(waitMs) || 0))
+        .then((items) => cb(null, pollItemsToThrift(items)))
+        .catch((err: unknown) => cb(toThriftError(err)));
+    },
+    unsubscribe: method("unsubscribe", ([, id], c) => {
+      api.authenticate(c);
+      polls.close(str(id));
+    }),
+    listMembers: method("listMembers", ([, req], c) => {
       const r = (req ?? {}) as { overlay?: unknown; statuses?: unknown; tags?: unknown };
-      const members = api.listMembers({
+      const members = api.listMembers(c, {
         overlay: str(r.overlay),
         statuses: Array.isArray(r.statuses) ? r.statuses.map(Number) : [],
         tags: isStringMap(r.tags) ? r.tags : {},
@@ -121,9 +150,10 @@ export async function startThriftServer(
   maxFrameBytes: number,
   log: Logger,
 ): Promise<ThriftListener> {
+  const polls = new LongPollSubscriptions();
   const server = thrift.createServer(
     Gateway as never,
-    handler(api, log) as never,
+    handler(api, log, polls) as never,
     {
       transport: thrift.TFramedTransport,
       protocol: thrift.TBinaryProtocol,
@@ -149,6 +179,7 @@ export async function startThriftServer(
     address: { host: at.host, port },
     close: () =>
       new Promise<void>((resolve) => {
+        polls.closeAll();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -1,8 +1,20 @@
 import { createRequire } from "node:module";
-import type { RegisterDigestTypeRequest } from "../gen/proto/hearsay/v1/gateway.js";
-import type { DigestType, Member, SourceFile } from "../gen/proto/hearsay/v1/types.js";
+import {
+  type PublishResponse,
+  type RegisterDigestTypeRequest,
+  type SubscribeRequest,
+  StartPosition,
+} from "../gen/proto/hearsay/v1/gateway.js";
+import type {
+  Digest,
+  DigestType,
+  GapNotice,
+  Member,
+  NewDigest,
+  SourceFile,
+} from "../gen/proto/hearsay/v1/types.js";
 import { ApiError } from "./errors.js";
-import { toThriftI64 } from "./thrift-i64.js";
+import { fromThriftI64, toThriftI64 } from "./thrift-i64.js";
 
 // Thrift's Node generator emits CommonJS; load it natively (see scripts/gen/ts.sh).
 const require = createRequire(import.meta.url);
@@ -90,4 +102,124 @@ export function memberToThrift(m: Member): object {
     protocolVersion: m.protocolVersion,
     subscribedTypes: m.subscribedTypes,
   });
+}
+
+/** Thrift NewDigest -> the gRPC message; the body union must have exactly one field set. */
+export function newDigestFromThrift(d: unknown, field: string): NewDigest {
+  const o = (d ?? {}) as {
+    type?: unknown;
+    body?: { payload?: unknown; json?: unknown } | null;
+    headers?: unknown;
+  };
+  const body = o.body ?? {};
+  const hasPayload = body.payload != null;
+  const hasJson = body.json != null;
+  if (hasPayload === hasJson)
+    throw ApiError.invalidArgument(`${field}.body`, "set exactly one of payload, json");
+  if (hasPayload && !Buffer.isBuffer(body.payload))
+    throw ApiError.invalidArgument(`${field}.body.payload`, "expected bytes");
+  if (o.headers != null && !isStringMap(o.headers))
+    throw ApiError.invalidArgument(`${field}.headers`, "expected a string map");
+  return {
+    type: str(o.type),
+    body: hasPayload
+      ? { $case: "payload", payload: body.payload as Buffer }
+      : { $case: "json", json: str(body.json) },
+    headers: (o.headers as Record<string, string> | null) ?? {},
+  };
+}
+
+export function publishResponseToThrift(r: PublishResponse): object {
+  return new ttypes.PublishResponse!({
+    id: r.id,
+    origin: r.origin,
+    sequence: toThriftI64(r.sequence),
+    publishTimeMs: toThriftI64(r.publishTimeMs),
+  });
+}
+
+/** Thrift SubscribeRequest -> the gRPC message. */
+export function subscribeFromThrift(req: unknown): SubscribeRequest {
+  const r = (req ?? {}) as Record<string, unknown>;
+  if (!Array.isArray(r.types) || r.types.some((t) => typeof t !== "string")) {
+    throw ApiError.invalidArgument("types", "expected a list of type names");
+  }
+  const cursor = r.resumeFrom as { positions?: unknown } | null | undefined;
+  let resumeFrom: SubscribeRequest["resumeFrom"];
+  if (cursor != null) {
+    if (!Array.isArray(cursor.positions))
+      throw ApiError.invalidArgument("resumeFrom.positions", "expected a list");
+    resumeFrom = {
+      positions: cursor.positions.map((p, i) => {
+        const o = (p ?? {}) as { origin?: unknown; type?: unknown; sequence?: unknown };
+        const seq = fromThriftI64(o.sequence as never);
+        if (seq > BigInt(Number.MAX_SAFE_INTEGER))
+          throw ApiError.invalidArgument(`resumeFrom.positions[${i}].sequence`, "out of range");
+        return { origin: str(o.origin), type: str(o.type), sequence: seq };
+      }),
+    };
+  }
+  return {
+    overlay: str(r.overlay),
+    types: r.types as string[],
+    resumeFrom,
+    start: r.start === 1 ? StartPosition.START_POSITION_EARLIEST : StartPosition.START_POSITION_LATEST,
+    includeJson: r.includeJson === true,
+    maxBatchDigests: 0,
+    keepaliveIntervalMs: 0,
+  };
+}
+
+function digestToThrift(d: Digest): object {
+  return new ttypes.Digest!({
+    type: d.type,
+    payload: d.payload,
+    origin: d.origin,
+    sequence: toThriftI64(d.sequence),
+    publishTimeMs: toThriftI64(d.publishTimeMs),
+    headers: d.headers,
+    id: d.id,
+    json: d.json ?? null,
+  });
+}
+
+function gapToThrift(g: GapNotice): object {
+  return new ttypes.GapNotice!({
+    reason: g.reason,
+    ranges: g.ranges.map(
+      (r) =>
+        new ttypes.GapRange!({
+          origin: r.origin,
+          type: r.type,
+          fromSequence: toThriftI64(r.fromSequence),
+          toSequence: toThriftI64(r.toSequence),
+        }),
+    ),
+    message: g.message,
+    resumeFrom: new ttypes.Cursor!({
+      positions: (g.resumeFrom?.positions ?? []).map(
+        (p) =>
+          new ttypes.CursorPosition!({ origin: p.origin, type: p.type, sequence: toThriftI64(p.sequence) }),
+      ),
+    }),
+  });
+}
+
+/** Poll items -> SubscriptionItem unions: consecutive digests share one batch. */
+export function pollItemsToThrift(items: Array<{ digest: Digest } | { gap: GapNotice }>): object[] {
+  const out: object[] = [];
+  let batch: object[] = [];
+  const flush = () => {
+    if (batch.length > 0) out.push(new ttypes.SubscriptionItem!({ batch }));
+    batch = [];
+  };
+  for (const item of items) {
+    if ("digest" in item) batch.push(digestToThrift(item.digest));
+    else {
+      flush();
+      out.push(new ttypes.SubscriptionItem!({ gap: gapToThrift(item.gap) }));
+    }
+  }
+  flush();
+  return out;
 }

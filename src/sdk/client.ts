@@ -1,7 +1,33 @@
 import * as grpc from "@grpc/grpc-js";
-import { GatewayClient, type InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
-import { type Member, MemberStatus } from "../gen/proto/hearsay/v1/types.js";
-import { fromGrpcError } from "./errors.js";
+import {
+  GatewayClient,
+  type InfoResponse,
+  type ListDigestTypesResponse,
+  type ListMembersResponse,
+  type PublishResponse,
+  type RegisterDigestTypeResponse,
+} from "../gen/proto/hearsay/v1/gateway.js";
+import type { DigestType, Member, MemberEvent, MemberStatus } from "../gen/proto/hearsay/v1/types.js";
+import type { Codec } from "./codec.js";
+import {
+  type Body,
+  type PublishOptions,
+  type PublishResult,
+  toNewDigest,
+  toPublishResult,
+} from "./digest.js";
+import { FailedPrecondition, fromGrpcError } from "./errors.js";
+import { type Watch, watchMembers, type WatchMembersOptions } from "./members.js";
+import { Publisher, type PublisherOptions } from "./publisher.js";
+import {
+  type NamedSchema,
+  schemaFromSource,
+  schemaOf,
+  type SourceFiles,
+  type SourceFormat,
+  type TypeSource,
+} from "./schema.js";
+import { type SubscribeOptions, Subscription } from "./subscription.js";
 
 /** TLS settings for the gRPC connection (PEM contents). */
 export interface TlsOptions {
@@ -29,12 +55,28 @@ export interface ConnectOptions {
 /** Who a gateway is (InfoResponse of the v1 API). */
 export type GatewayInfo = InfoResponse;
 
-/** A connection to one Hearsay gateway. Close it when done. */
+export interface RegisterOptions {
+  /** Free text shown in listings. */
+  description?: string;
+  /** Accept payloads without checking them against the schema (no JSON rendering then). @default false */
+  skipPayloadValidation?: boolean;
+}
+
+/** A digest type as the registry holds it, and whether this call created it (false = identical one existed). */
+export type RegisteredType = DigestType & { created: boolean };
+
+type Closable = { close(): void };
+type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
+
+/** A connection to one Hearsay gateway. close() it when done: that also ends its open streams. */
 export class HearsayClient {
   private readonly stub: GatewayClient;
   private readonly metadata = new grpc.Metadata();
   private readonly overlay: string;
   private readonly callTimeoutMs: number;
+  private readonly open = new Set<Closable>();
+  private readonly publishers = new Set<Publisher>();
+  private closed = false;
 
   constructor(opts: ConnectOptions = {}) {
     const creds = opts.tls
@@ -43,6 +85,9 @@ export class HearsayClient {
     this.stub = new GatewayClient(opts.address ?? "127.0.0.1:7400", creds, {
       "grpc.keepalive_time_ms": opts.keepaliveMs ?? 30_000,
       "grpc.keepalive_permit_without_calls": 1,
+      // Reconnects are paced by the SDK's own backoff; keep grpc-js's short.
+      "grpc.initial_reconnect_backoff_ms": 100,
+      "grpc.max_reconnect_backoff_ms": 5_000,
     });
     if (opts.token) this.metadata.set("authorization", `Bearer ${opts.token}`);
     this.overlay = opts.overlay ?? "";
@@ -51,31 +96,174 @@ export class HearsayClient {
 
   /** The gateway's node name, version, limits and features. */
   info(): Promise<GatewayInfo> {
-    return new Promise((resolve, reject) =>
-      this.stub.info({ overlay: this.overlay }, this.metadata, this.callOptions(), (err, res) =>
-        err ? reject(fromGrpcError(err)) : resolve(res),
-      ),
+    return this.unary<InfoResponse>((md, o, cb) => this.stub.info({ overlay: this.overlay }, md, o, cb));
+  }
+
+  /** Members of the overlay as the gateway sees them, optionally only those in `statuses` / with `tags`. */
+  async members(opts: { statuses?: MemberStatus[]; tags?: Record<string, string> } = {}): Promise<Member[]> {
+    const req = { overlay: this.overlay, statuses: opts.statuses ?? [], tags: opts.tags ?? {} };
+    return (await this.unary<ListMembersResponse>((md, o, cb) => this.stub.listMembers(req, md, o, cb)))
+      .members;
+  }
+
+  /** Membership events as they happen, reconnecting by itself; iterate with `for await`. */
+  watchMembers(opts: WatchMembersOptions = {}): Watch<MemberEvent> {
+    const w = watchMembers(
+      (req) => this.stream(() => this.stub.watchMembers(req, this.metadata)),
+      this.overlay,
+      opts,
+      (x) => this.open.delete(x),
+    );
+    this.open.add(w);
+    return w;
+  }
+
+  /**
+   * Registers a digest type from an @bufbuild/protobuf descriptor (or `bufCodec`),
+   * `{ typeName, protoFiles }` (e.g. a ts-proto codec plus its .proto files) or
+   * `{ typeName, descriptorSet }`. Re-registering identically is fine (created = false).
+   */
+  registerType(type: TypeSource, opts: RegisterOptions = {}): Promise<RegisteredType> {
+    let named: NamedSchema;
+    try {
+      named = schemaOf(type);
+    } catch (e) {
+      return Promise.reject(fromGrpcError(e));
+    }
+    return this.register(named, opts);
+  }
+
+  /** Registers a digest type from schema text: `.proto` files or Thrift IDL naming a struct. */
+  registerTypeFromSource(
+    name: string,
+    files: SourceFiles,
+    format: SourceFormat,
+    opts: RegisterOptions = {},
+  ): Promise<RegisteredType> {
+    let named: NamedSchema;
+    try {
+      named = schemaFromSource(name, files, format);
+    } catch (e) {
+      return Promise.reject(fromGrpcError(e));
+    }
+    return this.register(named, opts);
+  }
+
+  /** One registered type; NotFound if unknown. */
+  getType(name: string): Promise<DigestType> {
+    return this.unary<DigestType>((md, o, cb) =>
+      this.stub.getDigestType({ overlay: this.overlay, name }, md, o, cb),
     );
   }
 
-  /** Members of the overlay as the gateway sees them, optionally only those in `statuses`. */
-  members(opts: { statuses?: MemberStatus[]; tags?: Record<string, string> } = {}): Promise<Member[]> {
-    return new Promise((resolve, reject) =>
-      this.stub.listMembers(
-        { overlay: this.overlay, statuses: opts.statuses ?? [], tags: opts.tags ?? {} },
-        this.metadata,
-        this.callOptions(),
-        (err, res) => (err ? reject(fromGrpcError(err)) : resolve(res.members)),
-      ),
+  /** Registered types, sorted by name, optionally only those starting with `namePrefix`. */
+  async listTypes(namePrefix = ""): Promise<DigestType[]> {
+    const req = { overlay: this.overlay, namePrefix };
+    return (
+      await this.unary<ListDigestTypesResponse>((md, o, cb) => this.stub.listDigestTypes(req, md, o, cb))
+    ).types;
+  }
+
+  /**
+   * Publishes one digest and resolves once the gateway has logged it. With a
+   * Codec as `type` the body is a message for it; with a type name the body is
+   * payload bytes or `{ json }` (encoded by the gateway with the type's schema).
+   */
+  publish<T>(type: string | Codec<T>, body: Body<T>, opts?: PublishOptions): Promise<PublishResult> {
+    let digest;
+    try {
+      digest = toNewDigest(type, body, opts);
+    } catch (e) {
+      return Promise.reject(fromGrpcError(e));
+    }
+    const req = { overlay: this.overlay, digest };
+    return this.unary<PublishResponse>((md, o, cb) => this.stub.publish(req, md, o, cb)).then(
+      toPublishResult,
     );
   }
 
+  /** A batching publisher over PublishStream for high rates; `await close()` it to flush. */
+  publisher(opts: PublisherOptions = {}): Publisher {
+    this.ensureOpen();
+    const p = new Publisher(
+      (cb) => this.stub.publishStream(this.metadata, cb),
+      this.overlay,
+      opts,
+      (x) => this.publishers.delete(x),
+    );
+    this.publishers.add(p);
+    return p;
+  }
+
+  /**
+   * Subscribes to digest types (names, or Codecs to get decoded messages) and
+   * yields digests and gap notices with the cursor after each. Reconnects by
+   * itself, resuming from the last cursor; ends on `signal`, close() or a
+   * non-retryable error (thrown as its HearsayError class).
+   */
+  subscribe<T = unknown>(
+    types: string | Codec<T> | ReadonlyArray<string | Codec<T>>,
+    opts: SubscribeOptions = {},
+  ): Subscription<T> {
+    const list = typeof types === "string" || !Array.isArray(types) ? [types as string | Codec<T>] : types;
+    const s = new Subscription<T>(
+      (req) => this.stream(() => this.stub.subscribe(req, this.metadata)),
+      this.overlay,
+      list,
+      opts,
+      (x) => this.open.delete(x),
+    );
+    this.open.add(s);
+    return s;
+  }
+
+  /** Ends every open subscription and watch, aborts publishers (await their close() first), closes the channel. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of [...this.open]) s.close();
+    for (const p of [...this.publishers]) p.abort();
     this.stub.close();
   }
 
-  private callOptions(): grpc.CallOptions {
-    return { deadline: Date.now() + this.callTimeoutMs };
+  private register(named: NamedSchema, opts: RegisterOptions): Promise<RegisteredType> {
+    const req = {
+      overlay: this.overlay,
+      name: named.name,
+      schema: named.schema,
+      skipPayloadValidation: opts.skipPayloadValidation ?? false,
+      description: opts.description ?? "",
+    };
+    return this.unary<RegisterDigestTypeResponse>((md, o, cb) =>
+      this.stub.registerDigestType(req, md, o, cb),
+    ).then((r) => {
+      if (!r.type) throw fromGrpcError({ code: 13, details: "RegisterDigestType answered without a type" });
+      return { ...r.type, created: r.created };
+    });
+  }
+
+  private unary<Res>(
+    start: (md: grpc.Metadata, o: grpc.CallOptions, cb: Callback<Res>) => unknown,
+  ): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.ensureOpen();
+        start(this.metadata, { deadline: Date.now() + this.callTimeoutMs }, (err, res) =>
+          err ? reject(fromGrpcError(err)) : resolve(res!),
+        );
+      } catch (e) {
+        reject(fromGrpcError(e));
+      }
+    });
+  }
+
+  private stream<S>(open: () => S): S {
+    this.ensureOpen();
+    return open();
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new FailedPrecondition(9, "client: closed");
   }
 }
 

@@ -15,6 +15,13 @@ export class HearsayError extends Error {
     this.name = new.target.name;
     this.codeName = CODE_NAMES[code] ?? `CODE_${code}`;
   }
+
+  /**
+   * Set on a batching publisher's rejection: true when this digest was published
+   * anyway (it came before the refused one in its stream, so it has no id here),
+   * false when it was not, undefined when unknown (the connection failed).
+   */
+  published?: boolean;
 }
 
 export class Cancelled extends HearsayError {}
@@ -75,3 +82,15 @@ export function fromGrpcError(err: unknown): HearsayError {
   }
   return new Internal(13, err instanceof Error ? err.message : String(err));
 }
+
+/**
+ * Whether a failed stream is worth reopening: the gateway went away or the
+ * transport broke (UNAVAILABLE, CANCELLED by the server, DEADLINE_EXCEEDED,
+ * INTERNAL/UNKNOWN from a broken HTTP/2 stream). Refusals of the request itself
+ * (NOT_FOUND, PERMISSION_DENIED, INVALID_ARGUMENT, ...) are not.
+ */
+export function isRetryable(err: HearsayError): boolean {
+  return RETRYABLE.has(err.code);
+}
+
+const RETRYABLE = new Set([1, 2, 4, 13, 14]);

@@ -1,4 +1,28 @@
-export { connect, HearsayClient, type ConnectOptions, type TlsOptions, type GatewayInfo } from "./client.js";
+export {
+  connect,
+  HearsayClient,
+  type ConnectOptions,
+  type TlsOptions,
+  type GatewayInfo,
+  type RegisterOptions,
+  type RegisteredType,
+} from "./client.js";
+export { type Codec, type BufCodec, type TsProtoMessageFns, tsProtoCodec, bufCodec } from "./codec.js";
+export { type Cursor, type CursorPosition, cursorToJson, cursorFromJson } from "./cursor.js";
+export { type Body, type JsonBody, type PublishOptions, type PublishResult } from "./digest.js";
+export { Publisher, type PublisherOptions } from "./publisher.js";
+export { type SourceFiles, type SourceFormat, type TypeSource, descriptorSet } from "./schema.js";
+export {
+  Subscription,
+  type SubscribeOptions,
+  type Delivery,
+  type DigestDelivery,
+  type GapDelivery,
+  type GapRange,
+  type GapReasonName,
+} from "./subscription.js";
+export { type Watch, type WatchMembersOptions } from "./members.js";
+export { type ReconnectOptions, backoffDelayMs } from "./backoff.js";
 export {
   HearsayError,
   Cancelled,
@@ -15,5 +39,14 @@ export {
   Unauthenticated,
   errorFromCode,
   fromGrpcError,
+  isRetryable,
 } from "./errors.js";
-export { type Member, MemberStatus } from "../gen/proto/hearsay/v1/types.js";
+export {
+  type Member,
+  MemberStatus,
+  type MemberEvent,
+  MemberEventKind,
+  type DigestType,
+  SchemaFormat,
+  type SourceFile,
+} from "../gen/proto/hearsay/v1/types.js";

@@ -16,6 +16,8 @@ export interface NetTransportOptions {
   maxInboundStreams?: number;
   /** Idle time before an inbound stream connection is closed, ms. @default 10000 */
   inboundIdleMs?: number;
+  /** UDP receive buffer to request, bytes. @default 4194304 (4 MiB) */
+  udpRecvBufferBytes?: number;
   /** Called for dropped input, with a reason, so the host can count it. */
   onDrop?: (reason: string) => void;
 }
@@ -88,6 +90,13 @@ export class NetTransport implements Transport {
         udp.close();
         if (opts.port !== 0 || attempt >= 5) throw err;
         continue;
+      }
+      // Bursts of digest batches overflow the host's default receive buffer (~208 KiB); ask for more
+      // (the kernel caps it at net.core.rmem_max). Loss is repaired, but every drop costs a TCP pull.
+      try {
+        udp.setRecvBufferSize(opts.udpRecvBufferBytes ?? 4 * 1024 * 1024);
+      } catch {
+        // Not permitted here: keep the default.
       }
       return new NetTransport(udp, tcp, opts, port);
     }

@@ -5,7 +5,8 @@ export function realClock(): Clock {
   const timers = new Map<number, NodeJS.Timeout>();
   let nextId = 1;
   return {
-    nowMs: () => performance.timeOrigin + performance.now(),
+    // Whole milliseconds: times travel in messages whose decoders accept integers only.
+    nowMs: () => Math.floor(performance.timeOrigin + performance.now()),
     setTimer(delayMs: number, fn: () => void): TimerHandle {
       const id = nextId++;
       const t = setTimeout(

@@ -47,6 +47,8 @@ describe("buildAgentConfig", () => {
         keyringFile: null,
         dataDir: null,
         tags: {},
+        tokens: [],
+        tls: null,
       },
     });
   });

@@ -50,20 +50,15 @@ describe("Info over gRPC (TypeScript SDK)", () => {
   it("answers operations not built yet with UNIMPLEMENTED naming them", async () => {
     const stub = new GatewayClient(agent.grpc, grpc.credentials.createInsecure());
     const err = await new Promise<grpc.ServiceError>((resolve) =>
-      stub.publish({ overlay: "", digest: undefined }, (e) => resolve(e!)),
+      stub.listServices({ overlay: "", name: "", passingOnly: false, tags: {} }, (e) => resolve(e!)),
     );
     expect(err.code).toBe(grpc.status.UNIMPLEMENTED);
-    expect(err.details).toMatch(/^Publish is not implemented/);
+    expect(err.details).toMatch(
+      /^ListServices is not implemented by this gateway yet \(service discovery, issue #9\)/,
+    );
     expect(fromGrpcError(err)).toBeInstanceOf(Unimplemented);
     expect(fromGrpcError(err).codeName).toBe("UNIMPLEMENTED");
-    const stream = stub.subscribe({
-      overlay: "",
-      types: ["x"],
-      start: 0,
-      includeJson: false,
-      maxBatchDigests: 0,
-      keepaliveIntervalMs: 0,
-    });
+    const stream = stub.watchServices({ overlay: "", name: "", includeCurrent: false });
     const streamErr = await new Promise<grpc.ServiceError>((resolve) => stream.on("error", resolve));
     expect(streamErr.code).toBe(grpc.status.UNIMPLEMENTED);
     stub.close();
@@ -119,9 +114,13 @@ describe("info over Thrift", () => {
 
   it("raises HearsayError with the shared codes", async () => {
     const { client, close } = thriftClient(agent.thrift!);
-    await expect(client.publish!("", "", {})).rejects.toMatchObject({
+    await expect(client.listServices!("", {})).rejects.toMatchObject({
       code: 12,
-      message: expect.stringMatching(/^Publish is not/),
+      message: expect.stringMatching(/^ListServices is not/),
+    });
+    await expect(client.publish!("", "", {})).rejects.toMatchObject({
+      code: 3,
+      message: expect.stringMatching(/^digest.body/),
     });
     await expect(client.info!("", "elsewhere")).rejects.toMatchObject({ code: 5 });
     close();

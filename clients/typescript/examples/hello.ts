@@ -1,9 +1,11 @@
-// TypeScript sample client: asks a gateway who it is over gRPC and over Thrift.
+// TypeScript sample client: asks a gateway who it is over gRPC and over Thrift,
+// then registers its own digest type, publishes, subscribes and watches members.
 // Run: node dist/clients/typescript/examples/hello.js [GRPC_HOST:PORT] [THRIFT_HOST:PORT]
-// (or set HEARSAY_GRPC / HEARSAY_THRIFT). Publishing and subscribing arrive with the SDK issue (#5).
+// (or set HEARSAY_GRPC / HEARSAY_THRIFT).
 import { createRequire } from "node:module";
 import thrift from "thrift";
 import { connect, HearsayError } from "../../../src/sdk/index.js";
+import { tour } from "./tour.js";
 
 const grpcAddress = process.argv[2] ?? process.env.HEARSAY_GRPC ?? "127.0.0.1:7400";
 const thriftAddress = process.argv[3] ?? process.env.HEARSAY_THRIFT;
@@ -51,7 +53,7 @@ async function viaThrift(address: string): Promise<void> {
 try {
   await viaGrpc();
   if (thriftAddress) await viaThrift(thriftAddress);
-  console.log("typescript sample: publishing and subscribing come with the TypeScript SDK (issue #5).");
+  await tour(grpcAddress);
 } catch (err) {
   const e = err as HearsayError;
   console.error(`typescript sample: failed: ${e.codeName ?? ""} ${e.message}`);

@@ -1,0 +1,93 @@
+// Real `hearsay agent` gateways on loopback, awaited until their JSON "ready"
+// line, measured through /proc (RSS, CPU time) and stopped.
+import { readFileSync } from "node:fs";
+import { Child } from "./processes.js";
+
+export interface GatewayReady {
+  gossip: string;
+  grpc: string;
+}
+
+/** Clock ticks per second of /proc/PID/stat times (USER_HZ; 100 on Linux). */
+const CLK_TCK = 100;
+
+export class Gateway {
+  readonly child: Child;
+  readonly ready: Promise<GatewayReady>;
+
+  constructor(
+    readonly name: string,
+    root: string,
+    join: string | null,
+    readyTimeoutMs: number,
+    /** Extra node flags, e.g. --cpu-prof. */
+    nodeFlags: readonly string[] = [],
+  ) {
+    const args = [
+      ...nodeFlags,
+      "bin/hearsay.js",
+      "agent",
+      "--name",
+      name,
+      "--profile",
+      "local",
+      "--bind",
+      "127.0.0.1:0",
+      "--grpc",
+      "127.0.0.1:0",
+    ];
+    if (join !== null) args.push("--join", join);
+    let onReady: (r: GatewayReady) => void = () => {};
+    this.child = new Child({
+      name,
+      command: process.execPath,
+      args,
+      cwd: root,
+      onLine: (line) => {
+        const r = parseReady(line);
+        if (r !== null) onReady(r);
+      },
+    });
+    this.ready = new Promise<GatewayReady>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${name}: no ready line in ${readyTimeoutMs} ms\n${this.child.lastOutput()}`)),
+        readyTimeoutMs,
+      );
+      onReady = (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+      void this.child.exited.then(() =>
+        reject(new Error(`${name} exited before ready\n${this.child.lastOutput()}`)),
+      );
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  /** User + system CPU seconds the process has used so far. */
+  cpuSeconds(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields after the command: state is index 0, utime index 11, stime index 12.
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  }
+}
+
+function parseReady(line: string): GatewayReady | null {
+  if (!line.includes('"ready"')) return null;
+  try {
+    const j = JSON.parse(line) as { msg?: string; gossip?: string; grpc?: string };
+    return j.msg === "ready" && typeof j.gossip === "string" && typeof j.grpc === "string"
+      ? { gossip: j.gossip, grpc: j.grpc }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+export function portOf(hostPort: string): number {
+  return Number(hostPort.slice(hostPort.lastIndexOf(":") + 1));
+}

@@ -1,0 +1,357 @@
+import { nullLogger, nullMetrics, type Logger, type Metrics, type Overlay } from "../overlay/index.js";
+import type { Clock, Rng, TimerHandle } from "../transport/index.js";
+import { Channel, Channels } from "./channels.js";
+import { busConfig, validateBusConfig, type BusConfig } from "./config.js";
+import type { BusCtx } from "./ctx.js";
+import { Delivery } from "./delivery.js";
+import {
+  checkPublish,
+  exhausted,
+  streamKey,
+  type BusError,
+  type Digest,
+  type PublishInput,
+} from "./digest.js";
+import { InterestIndex } from "./interest.js";
+import { ZERO_MARK, type LogStore, type Mark } from "./log-store.js";
+import { Repairer } from "./repair.js";
+import { Seeker } from "./seek.js";
+import { Stream } from "./stream.js";
+import { checkSubscribe, resumePositions, setInterest, type SubscribeOptions } from "./subscribe.js";
+import { Inbound } from "./inbound.js";
+import { Subscription } from "./subscription.js";
+import { Pusher } from "./outbox.js";
+import { AntiEntropy } from "./sync.js";
+
+/** Everything the bus needs from its host; nothing is global. */
+export interface BusDeps {
+  overlay: Overlay;
+  clock: Clock;
+  rng: Rng;
+  /** Retention log: MemoryLogStore in the simulator, FileLogStore in a data dir. The host closes it. */
+  store: LogStore;
+  /** Share one mux with other overlay users (the registry); created if absent. */
+  channels?: Channels;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+export type PublishResult = { ok: true; digest: Digest } | { ok: false; error: BusError };
+export type SubscribeResult = { ok: true; subscription: Subscription } | { ok: false; error: BusError };
+
+export interface BusStats {
+  streams: number;
+  heldBack: number;
+  subscriptions: number;
+  interestTypes: number;
+  logDigests: number;
+  logBytes: number;
+}
+
+/**
+ * The digest bus of one node: an I/O-free state machine on an Overlay, an
+ * injected clock and Rng, and a LogStore. Order is guaranteed per origin
+ * within a type (per stream); digests of different streams interleave as
+ * they arrive.
+ */
+export class Bus {
+  readonly config: BusConfig;
+  readonly channels: Channels;
+  private readonly ctx: BusCtx;
+  private readonly pusher: Pusher;
+  private readonly ae: AntiEntropy;
+  private readonly seeker: Seeker;
+  private readonly delivery: Delivery;
+  private readonly repairer: Repairer;
+  private readonly timers = new Map<string, TimerHandle>();
+  private lastSeq = 0;
+  private lastPublishMs = 0;
+  private nextSubId = 1;
+  private running = false;
+  private unlisten: () => void = () => {};
+
+  constructor(
+    private readonly deps: BusDeps,
+    config: Partial<BusConfig> = {},
+  ) {
+    this.config = busConfig(config);
+    const problems = validateBusConfig(this.config);
+    if (problems.length > 0) {
+      throw new Error(`bus config: ${problems.map((p) => `${p.field} ${p.problem}`).join("; ")}`);
+    }
+    const metrics = deps.metrics ?? nullMetrics;
+    this.channels = deps.channels ?? new Channels(deps.overlay, metrics);
+    this.ctx = {
+      cfg: this.config,
+      self: deps.overlay.name,
+      clock: deps.clock,
+      rng: deps.rng,
+      log: deps.logger ?? nullLogger,
+      metrics,
+      store: deps.store,
+      channels: this.channels,
+      interest: new InterestIndex(this.config.maxInterestTypes),
+      streams: new Map(),
+      myTypes: new Map(),
+      receive: (d, from, via) => this.receive(d, from, via),
+      streamFor: (origin, type) => this.streamFor(origin, type),
+      activate: (s, after) => this.activate(s, after),
+    };
+    const budget = this.config.packetBudgetBytes || deps.overlay.config.udpBudgetBytes - 64;
+    this.pusher = new Pusher(this.ctx, budget - 1);
+    this.ae = new AntiEntropy(this.ctx);
+    this.seeker = new Seeker(this.ctx);
+    this.delivery = new Delivery(this.ctx);
+    this.repairer = new Repairer(this.ctx, this.ae, this.seeker, this.delivery, (s) => this.drainReady(s));
+    this.restore();
+  }
+
+  /** Installs the channel handlers and member listener, and starts the periodic work. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const { overlay } = this.deps;
+    for (const m of overlay.members()) this.ctx.interest.update(m);
+    this.unlisten = overlay.on((e) => {
+      if (e.type === "reap") return this.ctx.interest.remove(e.member.name);
+      const before = this.ownTypesWantedBy(e.member.name);
+      this.ctx.interest.update(e.member);
+      const gained = this.ownTypesWantedBy(e.member.name).filter((t) => !before.includes(t));
+      if (gained.length > 0) this.offerStreams(e.member.name, 0);
+    });
+    const inbound = new Inbound(this.ctx, this.ae, this.seeker);
+    this.channels.onPacket(Channel.Bus, (from, payload) => inbound.packet(from, payload));
+    this.channels.onRequest(Channel.Bus, (from, payload, reply) => inbound.request(from, payload, reply));
+    const cfg = this.config;
+    const r = this.ctx.rng;
+    this.every(
+      "anti-entropy",
+      () => cfg.antiEntropyIntervalMs * (0.5 + r.next()),
+      () => this.ae.round(),
+    );
+    this.every(
+      "repair",
+      () => cfg.repairTickMs,
+      () => this.repairer.tick(),
+    );
+    this.every(
+      "evict",
+      () => 1000,
+      () => this.deps.store.evict(this.ctx.clock.nowMs()),
+    );
+  }
+
+  /** Stops timers and inbound handling. Subscriptions stay readable; the store stays open (its owner closes it). */
+  stop(): void {
+    this.running = false;
+    this.unlisten();
+    for (const t of this.timers.values()) this.ctx.clock.clearTimer(t);
+    this.timers.clear();
+    this.pusher.stop();
+    this.channels.onPacket(Channel.Bus, () => {});
+    this.channels.onRequest(Channel.Bus, () => {});
+  }
+
+  /** Types of our own streams that `peer` subscribes to. */
+  private ownTypesWantedBy(peer: string): string[] {
+    const out: string[] = [];
+    for (const st of this.ctx.streams.values()) {
+      if (st.origin === this.ctx.self && this.ctx.interest.wants(peer, st.type)) out.push(st.type);
+    }
+    return out;
+  }
+
+  /**
+   * A peer just became interested in types we publish: tell it our heads at
+   * once (a sync carries them), so it learns of streams whose digests were
+   * pushed before its interest reached us and repairs them, instead of waiting
+   * for anti-entropy to happen upon us. Retried a few times when a sync with
+   * it is already in flight.
+   */
+  private offerStreams(peer: string, attempt: number): void {
+    if (!this.running || attempt > 5) return;
+    if (!this.ae.syncWith(peer)) {
+      this.ctx.clock.setTimer(100 * (attempt + 1), () => this.offerStreams(peer, attempt + 1));
+    }
+  }
+
+  /** Assigns the origin sequence, appends to the log, delivers locally and eager-pushes to interested peers. */
+  publish(input: PublishInput): PublishResult {
+    const check = checkPublish(input, this.config);
+    if (!check.ok) return check;
+    const s = this.streamFor(this.ctx.self, input.type);
+    if (s === undefined) return exhausted(`type: more than maxStreams (${this.config.maxStreams}) streams`);
+    // Whole milliseconds on the wire (a real clock has fractions; peers refuse non-integers).
+    const now = Math.floor(this.ctx.clock.nowMs());
+    this.lastPublishMs = Math.max(now, this.lastPublishMs);
+    const d: Digest = {
+      type: input.type,
+      payload: input.payload,
+      origin: this.ctx.self,
+      seq: ++this.lastSeq,
+      typeSeq: s.head.typeSeq + 1,
+      publishTimeMs: this.lastPublishMs,
+      headers: { ...input.headers },
+    };
+    this.commit(s, d);
+    this.ctx.metrics.inc("bus_published_total");
+    if (this.running) this.pusher.spread(d, null);
+    return { ok: true, digest: d };
+  }
+
+  /** A bounded local subscription; changes this node's gossiped interest. */
+  subscribe(opts: SubscribeOptions): SubscribeResult {
+    const { ctx } = this;
+    const check = checkSubscribe(opts, this.config, this.delivery.subs.size);
+    if (!check.ok) return check;
+    const types = new Set(opts.types);
+    const now = ctx.clock.nowMs();
+    const added = [...types].filter((t) => !ctx.myTypes.has(t));
+    for (const t of added) ctx.myTypes.set(t, now);
+    if (added.length > 0) {
+      const r = setInterest(this.deps.overlay, ctx.myTypes, this.config);
+      if (!r.ok) {
+        for (const t of added) ctx.myTypes.delete(t);
+        return r;
+      }
+    }
+    const cursor = resumePositions(opts.resumeFrom).filter((p) => types.has(p.type));
+    const sub = new Subscription(
+      this.nextSubId++,
+      types,
+      opts.start ?? "latest",
+      opts.maxQueued ?? this.config.defaultMaxQueued,
+      now,
+      cursor,
+      {
+        defer: (fn) => void ctx.clock.setTimer(0, fn),
+        taken: (x) => this.delivery.scheduleFill(x),
+        closed: (x) => this.unsubscribe(x),
+      },
+    );
+    for (const p of cursor) {
+      if (p.origin === ctx.self) continue;
+      const s = this.streamFor(p.origin, p.type);
+      if (s !== undefined && !s.active) s.seekAfterSeq = Math.min(s.seekAfterSeq ?? Infinity, p.sequence);
+    }
+    this.delivery.add(sub);
+    return { ok: true, subscription: sub };
+  }
+
+  stats(): BusStats {
+    let held = 0;
+    for (const s of this.ctx.streams.values()) held += s.held;
+    return {
+      streams: this.ctx.streams.size,
+      heldBack: held,
+      subscriptions: this.delivery.subs.size,
+      interestTypes: this.ctx.myTypes.size,
+      logDigests: this.deps.store.count,
+      logBytes: this.deps.store.bytes,
+    };
+  }
+
+  /** This node's head of a stream (tests, admin): the contiguous type sequence, or undefined. */
+  head(origin: string, type: string): Mark | undefined {
+    const s = this.ctx.streams.get(streamKey(origin, type));
+    return s?.active ? { ...s.head } : undefined;
+  }
+
+  private unsubscribe(sub: Subscription): void {
+    this.delivery.remove(sub);
+    const gone = [...sub.types].filter((t) => !this.delivery.wanted(t));
+    if (gone.length === 0) return;
+    for (const t of gone) this.ctx.myTypes.delete(t);
+    setInterest(this.deps.overlay, this.ctx.myTypes, this.config);
+  }
+
+  private receive(d: Digest, from: string | null, via: "push" | "sync"): void {
+    const { ctx } = this;
+    if (!this.running) return;
+    if (d.origin === ctx.self) return ctx.metrics.inc("bus_dropped_total", { reason: "own" });
+    if (!ctx.myTypes.has(d.type)) return ctx.metrics.inc("bus_dropped_total", { reason: "uninterested" });
+    const s = this.streamFor(d.origin, d.type);
+    if (s === undefined) return ctx.metrics.inc("bus_dropped_total", { reason: "streams-limit" });
+    if (!s.active && d.typeSeq === 1) this.activate(s, ZERO_MARK);
+    const r = s.offer(d, this.config);
+    if (r === "commit") {
+      this.commit(s, d);
+      this.drainReady(s);
+    } else if (r === "held") {
+      if (s.active) {
+        s.gapSinceMs ??= ctx.clock.nowMs();
+        this.repairer.gapped.add(s);
+      }
+    } else {
+      return ctx.metrics.inc("bus_dropped_total", { reason: r });
+    }
+    if (via === "push") this.pusher.spread(d, from);
+  }
+
+  private commit(s: Stream, d: Digest): void {
+    const now = this.ctx.clock.nowMs();
+    if (!this.deps.store.append(d, now)) this.ctx.metrics.inc("bus_store_refused_total");
+    s.advance(d, now);
+    this.delivery.committed(s, d);
+  }
+
+  private drainReady(s: Stream): void {
+    for (let d = s.nextReady(); d !== undefined; d = s.nextReady()) this.commit(s, d);
+    if (s.held === 0) this.repairer.gapped.delete(s);
+    else {
+      s.gapSinceMs ??= this.ctx.clock.nowMs();
+      this.repairer.gapped.add(s);
+    }
+  }
+
+  private streamFor(origin: string, type: string): Stream | undefined {
+    const { ctx } = this;
+    const key = streamKey(origin, type);
+    let s = ctx.streams.get(key);
+    if (s !== undefined) return s;
+    if (ctx.streams.size >= this.config.maxStreams) return undefined;
+    s = new Stream(key, origin, type);
+    ctx.streams.set(key, s);
+    if (origin === ctx.self) {
+      s.activate(ZERO_MARK, ctx.clock.nowMs());
+      return s;
+    }
+    s.seekSinceMs = ctx.clock.nowMs();
+    this.repairer.seeking.add(s);
+    const created = s;
+    ctx.clock.setTimer(0, () => this.seeker.seek(created));
+    return s;
+  }
+
+  private activate(s: Stream, after: Mark): void {
+    if (s.active) return;
+    s.activate(after, this.ctx.clock.nowMs());
+    this.deps.store.setFloor(s.origin, s.type, after);
+    this.repairer.seeking.delete(s);
+    this.delivery.activated(s);
+    this.drainReady(s);
+  }
+
+  /** Streams from the log of a previous run; our own next sequence continues after the highest we used. */
+  private restore(): void {
+    for (const info of this.deps.store.streams()) {
+      const s = new Stream(info.key, info.origin, info.type);
+      s.activate(info.last ?? info.floor, this.ctx.clock.nowMs());
+      this.ctx.streams.set(info.key, s);
+      if (info.origin !== this.ctx.self) continue;
+      this.lastSeq = Math.max(this.lastSeq, s.head.seq);
+      this.lastPublishMs = Math.max(this.lastPublishMs, s.head.publishTimeMs);
+    }
+  }
+
+  private every(name: string, intervalMs: () => number, fn: () => void): void {
+    this.timers.set(
+      name,
+      this.ctx.clock.setTimer(intervalMs(), () => {
+        if (!this.running) return;
+        fn();
+        this.every(name, intervalMs, fn);
+      }),
+    );
+  }
+}

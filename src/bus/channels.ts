@@ -1,0 +1,123 @@
+import type { Address } from "../transport/index.js";
+import type { Metrics, Overlay } from "../overlay/index.js";
+
+/**
+ * Channel ids: the first byte of every overlay user payload. The overlay has
+ * one user-packet and one user-request handler; this mux shares them.
+ */
+export const Channel = {
+  /** Digest bus: pushes, anti-entropy, seeks. */
+  Bus: 1,
+  /** Reserved for the schema registry sync. */
+  Registry: 2,
+  /** Cluster-wide keyring operations (src/keys): request/response only. */
+  Keys: 3,
+} as const;
+
+export type ChannelPacketHandler = (from: Address, payload: Uint8Array) => void;
+export type ChannelRequestHandler = (
+  from: Address,
+  payload: Uint8Array,
+  reply: (payload: Uint8Array) => void,
+) => void;
+
+/** What an observer sees: every inbound payload (without the channel byte), for tests and accounting. */
+export type ChannelObserver = (
+  channel: number,
+  kind: "packet" | "request" | "reply",
+  from: Address,
+  payload: Uint8Array,
+) => void;
+
+/** The part of an Overlay the mux needs (an interface so tests can fake it). */
+export type ChannelOverlay = Pick<
+  Overlay,
+  "sendUserPacket" | "requestUser" | "onUserPacket" | "onUserRequest"
+>;
+
+/**
+ * Multiplexes the overlay's user packets and requests by a one-byte channel id.
+ * Replies carry no channel byte: they belong to their request. Payloads for a
+ * channel nobody listens on are dropped and counted, never an error.
+ */
+export class Channels {
+  private readonly packetHandlers = new Map<number, ChannelPacketHandler>();
+  private readonly requestHandlers = new Map<number, ChannelRequestHandler>();
+  private observer: ChannelObserver | null = null;
+
+  constructor(
+    private readonly overlay: ChannelOverlay,
+    private readonly metrics?: Metrics,
+  ) {
+    overlay.onUserPacket((from, payload) => this.dispatchPacket(from, payload));
+    overlay.onUserRequest((from, payload, reply) => this.dispatchRequest(from, payload, reply));
+  }
+
+  /** Installs the datagram handler of channel `ch` (replaces any previous one). */
+  onPacket(ch: number, fn: ChannelPacketHandler): void {
+    this.packetHandlers.set(checkChannel(ch), fn);
+  }
+
+  /** Installs the request handler of channel `ch` (replaces any previous one). */
+  onRequest(ch: number, fn: ChannelRequestHandler): void {
+    this.requestHandlers.set(checkChannel(ch), fn);
+  }
+
+  /** Sees every inbound payload; one observer at a time (null removes it). */
+  observe(fn: ChannelObserver | null): void {
+    this.observer = fn;
+  }
+
+  /** One datagram; false if it does not fit the overlay's UDP budget (use `request` then). */
+  send(ch: number, to: Address, payload: Uint8Array): boolean {
+    return this.overlay.sendUserPacket(to, withChannel(ch, payload));
+  }
+
+  /** Reliable request/response (a TCP exchange); `done(null)` on failure or timeout. */
+  request(
+    ch: number,
+    to: Address,
+    payload: Uint8Array,
+    timeoutMs: number,
+    done: (reply: Uint8Array | null) => void,
+  ): void {
+    this.overlay.requestUser(to, withChannel(ch, payload), timeoutMs, (reply) => {
+      if (reply !== null) this.observer?.(ch, "reply", to, reply);
+      done(reply);
+    });
+  }
+
+  private dispatchPacket(from: Address, data: Uint8Array): void {
+    const ch = data[0];
+    const fn = ch === undefined ? undefined : this.packetHandlers.get(ch);
+    if (ch === undefined || fn === undefined) return this.drop(ch);
+    const payload = data.subarray(1);
+    this.observer?.(ch, "packet", from, payload);
+    fn(from, payload);
+  }
+
+  private dispatchRequest(from: Address, data: Uint8Array, reply: (p: Uint8Array) => void): void {
+    const ch = data[0];
+    const fn = ch === undefined ? undefined : this.requestHandlers.get(ch);
+    if (ch === undefined || fn === undefined) return this.drop(ch);
+    const payload = data.subarray(1);
+    this.observer?.(ch, "request", from, payload);
+    fn(from, payload, reply);
+  }
+
+  private drop(ch: number | undefined): void {
+    this.metrics?.inc("bus_channel_dropped_total", { channel: ch === undefined ? "none" : String(ch) });
+  }
+}
+
+function checkChannel(ch: number): number {
+  if (!Number.isInteger(ch) || ch < 1 || ch > 255) throw new Error(`channel id ${ch}: must be 1..255`);
+  return ch;
+}
+
+function withChannel(ch: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(payload.length + 1);
+  out[0] = ch;
+  out.set(payload, 1);
+  return out;
+}

@@ -1,0 +1,309 @@
+import { Packr, Unpackr } from "msgpackr";
+import type { BusConfig } from "./config.js";
+import { checkHeaders, checkTypeName, type Digest } from "./digest.js";
+
+/**
+ * Bus wire format (channel 1). A message is [kind u8][MessagePack body]. Push
+ * batches and sync answers are a MessagePack *sequence* of records, so a
+ * batch can be filled to an exact byte budget:
+ *   record = [origin, type, seq, typeSeq, publishTimeMs, payload(bin), headers(map)?]
+ * where origin and type are a string on first use in the message, then the
+ * integer index of that string (in order of first use). Decoding never
+ * throws: every length is bounded and every field is checked.
+ */
+export const Kind = { Push: 1, SyncReq: 2, SyncResp: 3, SeekReq: 4, SeekResp: 5, Ack: 6 } as const;
+
+/** A stream's state as one node advertises it. */
+export interface Head {
+  origin: string;
+  type: string;
+  /** Contiguous high-water mark (type sequence). */
+  hwm: number;
+  /** Everything at or below this type sequence is not held here (evicted or never had). */
+  floor: number;
+  /** Asking: send only up to this type sequence (the rest is held back already); 0 = no bound. */
+  upTo: number;
+}
+
+export type BusMessage =
+  | { kind: "push"; digests: Digest[]; refused: number }
+  | { kind: "sync-req"; types: string[]; heads: Head[]; sender: string }
+  | { kind: "sync-resp"; heads: Head[]; digests: Digest[]; refused: number }
+  | { kind: "seek-req"; origin: string; type: string; fromTimeMs: number | null; afterSeq: number | null }
+  | { kind: "seek-resp"; found: boolean; afterTypeSeq: number; afterSeq: number; hwm: number }
+  | { kind: "ack" };
+
+export type BusDecodeError = "empty" | "kind" | "malformed" | "limit";
+export type BusDecodeResult = { ok: true; msg: BusMessage } | { ok: false; error: BusDecodeError };
+
+export type CodecLimits = Pick<
+  BusConfig,
+  | "maxPayloadBytes"
+  | "maxHeaders"
+  | "maxHeaderBytes"
+  | "maxTypeNameBytes"
+  | "maxOriginBytes"
+  | "maxSyncHeads"
+  | "maxInterestTypes"
+>;
+
+/** Max records in one message; the message's byte size bounds it long before this. */
+const MAX_RECORDS = 65_536;
+
+const packr = new Packr({ useRecords: false, variableMapSize: true, moreTypes: false });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, moreTypes: false });
+
+function frame(kind: number, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(body.length + 1);
+  out[0] = kind;
+  out.set(body, 1);
+  return out;
+}
+
+const headWire = (h: Head): unknown[] => [h.origin, h.type, h.hwm, h.floor, h.upTo];
+
+/** `sender` is the asker's node name: over TCP its source address is an ephemeral port, not its member address. */
+export function encodeSyncReq(types: string[], heads: Head[], sender: string): Uint8Array {
+  return frame(Kind.SyncReq, packr.pack([types, heads.map(headWire), sender]));
+}
+
+export function encodeSeekReq(
+  origin: string,
+  type: string,
+  fromTimeMs: number | null,
+  afterSeq: number | null,
+) {
+  return frame(Kind.SeekReq, packr.pack([origin, type, fromTimeMs, afterSeq]));
+}
+
+export function encodeSeekResp(found: boolean, afterTypeSeq: number, afterSeq: number, hwm: number) {
+  return frame(Kind.SeekResp, packr.pack([found, afterTypeSeq, afterSeq, hwm]));
+}
+
+export const ACK = new Uint8Array([Kind.Ack]);
+
+/**
+ * Fills one message with records up to a byte budget. `tryAdd` refuses a
+ * record that would overflow it; with `forceFirst` a first record is taken
+ * even if it alone exceeds the budget (so any digest can always be sent).
+ */
+export class BatchWriter {
+  private readonly chunks: Uint8Array[] = [];
+  private readonly table = new Map<string, number>();
+  private bytes: number;
+
+  constructor(
+    readonly kind: number,
+    private readonly header?: Uint8Array,
+  ) {
+    this.bytes = 1 + (header?.length ?? 0);
+  }
+
+  get count(): number {
+    return this.chunks.length;
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  tryAdd(d: Digest, budget: number, forceFirst = false): boolean {
+    const o = this.table.get(d.origin);
+    const t = this.table.get(d.type);
+    const rec: unknown[] = [o ?? d.origin, t ?? d.type, d.seq, d.typeSeq, d.publishTimeMs, d.payload];
+    if (Object.keys(d.headers).length > 0) rec.push(new Map(Object.entries(d.headers)));
+    const bytes = packr.pack(rec);
+    if (this.bytes + bytes.length > budget && !(forceFirst && this.chunks.length === 0)) return false;
+    if (o === undefined) this.table.set(d.origin, this.table.size);
+    if (t === undefined) this.table.set(d.type, this.table.size);
+    this.chunks.push(bytes);
+    this.bytes += bytes.length;
+    return true;
+  }
+
+  finish(): Uint8Array {
+    const out = new Uint8Array(this.bytes);
+    out[0] = this.kind;
+    let at = 1;
+    if (this.header !== undefined) {
+      out.set(this.header, at);
+      at += this.header.length;
+    }
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}
+
+/** A sync answer starts with the responder's heads, then records. */
+export function syncRespWriter(heads: Head[]): BatchWriter {
+  return new BatchWriter(Kind.SyncResp, packr.pack(heads.map(headWire)));
+}
+
+class Invalid extends Error {
+  constructor(readonly reason: BusDecodeError) {
+    super(reason);
+  }
+}
+
+/** Decodes one bus message (without the channel byte). Never throws. */
+export function decodeBusMessage(data: Uint8Array, lim: CodecLimits): BusDecodeResult {
+  if (data.length < 1) return { ok: false, error: "empty" };
+  try {
+    const body = data.subarray(1);
+    switch (data[0]) {
+      case Kind.Push: {
+        const { digests, refused } = records(unpackr.unpackMultiple(body) as unknown[], lim);
+        return { ok: true, msg: { kind: "push", digests, refused } };
+      }
+      case Kind.SyncResp: {
+        const items = unpackr.unpackMultiple(body) as unknown[];
+        const heads = decodeHeads(items[0], lim);
+        const { digests, refused } = records(items.slice(1), lim);
+        return { ok: true, msg: { kind: "sync-resp", heads, digests, refused } };
+      }
+      case Kind.SyncReq: {
+        const f = fields(unpackr.unpack(body), 3);
+        if (!Array.isArray(f[0])) throw new Invalid("malformed");
+        if (f[0].length > lim.maxInterestTypes) throw new Invalid("limit");
+        if (typeof f[2] !== "string" || Buffer.byteLength(f[2]) > lim.maxOriginBytes)
+          throw new Invalid("malformed");
+        const types = f[0].map((t: unknown) => typeName(t, lim));
+        return { ok: true, msg: { kind: "sync-req", types, heads: decodeHeads(f[1], lim), sender: f[2] } };
+      }
+      case Kind.SeekReq: {
+        const f = fields(unpackr.unpack(body), 4);
+        const from = f[2] === null ? null : uint(f[2]);
+        const after = f[3] === null ? null : uint(f[3]);
+        return {
+          ok: true,
+          msg: {
+            kind: "seek-req",
+            origin: origin(f[0], lim),
+            type: typeName(f[1], lim),
+            fromTimeMs: from,
+            afterSeq: after,
+          },
+        };
+      }
+      case Kind.SeekResp: {
+        const f = fields(unpackr.unpack(body), 4);
+        if (typeof f[0] !== "boolean") throw new Invalid("malformed");
+        return {
+          ok: true,
+          msg: {
+            kind: "seek-resp",
+            found: f[0],
+            afterTypeSeq: uint(f[1]),
+            afterSeq: uint(f[2]),
+            hwm: uint(f[3]),
+          },
+        };
+      }
+      case Kind.Ack:
+        return { ok: true, msg: { kind: "ack" } };
+      default:
+        return { ok: false, error: "kind" };
+    }
+  } catch (err) {
+    return { ok: false, error: err instanceof Invalid ? err.reason : "malformed" };
+  }
+}
+
+function fields(v: unknown, n: number): unknown[] {
+  if (!Array.isArray(v) || v.length !== n) throw new Invalid("malformed");
+  return v;
+}
+
+function uint(v: unknown): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw new Invalid("malformed");
+  return v;
+}
+
+function typeName(v: unknown, lim: CodecLimits): string {
+  if (!checkTypeName(v, lim).ok) throw new Invalid(typeof v === "string" ? "limit" : "malformed");
+  return v as string;
+}
+
+function origin(v: unknown, lim: CodecLimits): string {
+  if (typeof v !== "string" || v.length === 0) throw new Invalid("malformed");
+  if (Buffer.byteLength(v) > lim.maxOriginBytes) throw new Invalid("limit");
+  return v;
+}
+
+function decodeHeads(v: unknown, lim: CodecLimits): Head[] {
+  if (!Array.isArray(v)) throw new Invalid("malformed");
+  if (v.length > lim.maxSyncHeads) throw new Invalid("limit");
+  return v.map((e: unknown) => {
+    const f = fields(e, 5);
+    return {
+      origin: origin(f[0], lim),
+      type: typeName(f[1], lim),
+      hwm: uint(f[2]),
+      floor: uint(f[3]),
+      upTo: uint(f[4]),
+    };
+  });
+}
+
+/**
+ * Structural damage (not an array, a dangling string reference) refuses the
+ * whole message; a record that is well-formed but out of limits is skipped
+ * and counted in `refused`, its neighbours kept.
+ */
+function records(items: unknown[], lim: CodecLimits): { digests: Digest[]; refused: number } {
+  if (items.length > MAX_RECORDS) throw new Invalid("limit");
+  const table: string[] = [];
+  const ref = (v: unknown): string => {
+    if (typeof v === "string") {
+      table.push(v);
+      return v;
+    }
+    const s = typeof v === "number" ? table[v] : undefined;
+    if (s === undefined) throw new Invalid("malformed");
+    return s;
+  };
+  const digests: Digest[] = [];
+  let refused = 0;
+  for (const item of items) {
+    if (!Array.isArray(item) || item.length < 6 || item.length > 7) throw new Invalid("malformed");
+    const o = ref(item[0]);
+    const t = ref(item[1]);
+    const d = record(o, t, item, lim);
+    if (d === null) refused++;
+    else digests.push(d);
+  }
+  return { digests, refused };
+}
+
+function record(o: string, t: string, f: unknown[], lim: CodecLimits): Digest | null {
+  const [, , seq, typeSeq, time, payload, rawHeaders] = f;
+  if (o.length === 0 || Buffer.byteLength(o) > lim.maxOriginBytes) return null;
+  if (!checkTypeName(t, lim).ok) return null;
+  if (!isSeq(seq) || !isSeq(typeSeq) || typeSeq > seq) return null;
+  if (typeof time !== "number" || !Number.isSafeInteger(time) || time < 0) return null;
+  if (!(payload instanceof Uint8Array) || payload.length > lim.maxPayloadBytes) return null;
+  let headers: Record<string, string> = {};
+  if (rawHeaders !== undefined) {
+    if (!(rawHeaders instanceof Map) || rawHeaders.size > lim.maxHeaders) return null;
+    for (const k of rawHeaders.keys()) if (typeof k !== "string") return null;
+    headers = Object.fromEntries(rawHeaders as Map<string, unknown>) as Record<string, string>;
+    if (!checkHeaders(headers, lim).ok) return null;
+  }
+  // Copy: a decoded payload is a view of the whole packet, which retention must not pin.
+  return {
+    origin: o,
+    type: t,
+    seq,
+    typeSeq,
+    publishTimeMs: time,
+    payload: Uint8Array.from(payload),
+    headers,
+  };
+}
+
+function isSeq(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 1;
+}

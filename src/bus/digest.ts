@@ -1,0 +1,113 @@
+import type { BusConfig } from "./config.js";
+
+/**
+ * A digest. Ordering, dedup, contiguity, repair and cursors are per STREAM =
+ * (origin, type): the order guarantee is per origin within a type.
+ */
+export interface Digest {
+  readonly type: string;
+  readonly payload: Uint8Array;
+  /** Node whose bus accepted the publish. */
+  readonly origin: string;
+  /** Gapless per origin across all types, from 1; survives restarts of the origin. */
+  readonly seq: number;
+  /** Gapless per (origin, type), from 1: what contiguity and repair run on. */
+  readonly typeSeq: number;
+  /** Origin's clock at publish, never decreasing per origin. */
+  readonly publishTimeMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** `origin:seq`, unique in the overlay. */
+export function digestId(d: Pick<Digest, "origin" | "seq">): string {
+  return `${d.origin}:${d.seq}`;
+}
+
+/** Unambiguous map key of a stream (origin names may contain any character). */
+export function streamKey(origin: string, type: string): string {
+  return `${origin.length}:${origin}${type}`;
+}
+
+/** Bytes a digest costs in retention and batch budgets (payload + type + headers). */
+export function digestBytes(d: Digest): number {
+  let n = d.payload.length + d.type.length + d.origin.length + 32;
+  for (const k in d.headers) n += k.length + (d.headers[k] as string).length;
+  return n;
+}
+
+/** Inside errors: a status object, never a throw. Codes match the gRPC status names. */
+export interface BusError {
+  code: "INVALID_ARGUMENT" | "RESOURCE_EXHAUSTED" | "FAILED_PRECONDITION";
+  message: string;
+}
+
+export type Check = { ok: true } | { ok: false; error: BusError };
+
+const OK: Check = { ok: true };
+
+export function invalid(message: string): { ok: false; error: BusError } {
+  return { ok: false, error: { code: "INVALID_ARGUMENT", message } };
+}
+
+export function exhausted(message: string): { ok: false; error: BusError } {
+  return { ok: false, error: { code: "RESOURCE_EXHAUSTED", message } };
+}
+
+/** A digest type name: 1..maxTypeNameBytes UTF-8 bytes, no control characters. */
+export function checkTypeName(
+  type: unknown,
+  cfg: Pick<BusConfig, "maxTypeNameBytes">,
+  field = "type",
+): Check {
+  if (typeof type !== "string" || type.length === 0) return invalid(`${field}: must be a non-empty string`);
+  if (Buffer.byteLength(type) > cfg.maxTypeNameBytes)
+    return invalid(`${field}: longer than ${cfg.maxTypeNameBytes} bytes (maxTypeNameBytes)`);
+  if (hasControl(type)) return invalid(`${field}: contains control characters`);
+  return OK;
+}
+
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Header limits: count, total key + value bytes, string keys and values. */
+export function checkHeaders(headers: unknown, cfg: Pick<BusConfig, "maxHeaders" | "maxHeaderBytes">): Check {
+  if (headers === undefined) return OK;
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers))
+    return invalid("headers: must be a map of strings");
+  const entries = Object.entries(headers as Record<string, unknown>);
+  if (entries.length > cfg.maxHeaders)
+    return exhausted(`headers: ${entries.length} entries exceed maxHeaders (${cfg.maxHeaders})`);
+  let bytes = 0;
+  for (const [k, v] of entries) {
+    if (typeof v !== "string") return invalid(`headers["${k.slice(0, 64)}"]: value must be a string`);
+    if (k.length === 0) return invalid("headers: empty key");
+    bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  }
+  if (bytes > cfg.maxHeaderBytes)
+    return exhausted(`headers: ${bytes} bytes exceed maxHeaderBytes (${cfg.maxHeaderBytes})`);
+  return OK;
+}
+
+export interface PublishInput {
+  type: string;
+  payload: Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/** Everything publish refuses, with a message naming the field and the limit. */
+export function checkPublish(input: PublishInput, cfg: BusConfig): Check {
+  if (typeof input !== "object" || input === null) return invalid("publish: expected { type, payload }");
+  const t = checkTypeName(input.type, cfg);
+  if (!t.ok) return t;
+  if (!(input.payload instanceof Uint8Array)) return invalid("payload: must be bytes");
+  if (input.payload.length > cfg.maxPayloadBytes)
+    return exhausted(
+      `payload: ${input.payload.length} bytes exceed the maximum digest size of ${cfg.maxPayloadBytes} bytes (maxPayloadBytes)`,
+    );
+  return checkHeaders(input.headers, cfg);
+}

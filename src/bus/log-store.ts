@@ -1,0 +1,66 @@
+import type { Digest } from "./digest.js";
+
+/** A point in a stream: a type sequence with its origin sequence and publish time. */
+export interface Mark {
+  typeSeq: number;
+  seq: number;
+  publishTimeMs: number;
+}
+
+export const ZERO_MARK: Mark = { typeSeq: 0, seq: 0, publishTimeMs: 0 };
+
+/** What a log holds of one stream (origin, type). */
+export interface StreamLogInfo {
+  readonly key: string;
+  readonly origin: string;
+  readonly type: string;
+  /** Everything at or below the floor is not held here: evicted, or from before this node tracked the stream. */
+  readonly floor: Mark;
+  /** Last entry held, or null when none (then the floor is the stream's head here). */
+  readonly last: Mark | null;
+  readonly count: number;
+}
+
+/** Retention bounds; the oldest entries go first when any is exceeded. */
+export interface RetentionLimits {
+  /** @default 100000 */
+  maxDigests: number;
+  /** Payload + type + header bytes. @default 256 MiB */
+  maxBytes: number;
+  /** Age by local store time (not the origin's clock). @default 1 h */
+  maxAgeMs: number;
+}
+
+export const DEFAULT_RETENTION: RetentionLimits = {
+  maxDigests: 100_000,
+  maxBytes: 256 * 1024 * 1024,
+  maxAgeMs: 3_600_000,
+};
+
+/**
+ * The retention log of one node. Synchronous, so the bus stays a plain state
+ * machine; the in-memory store serves the simulator, the file store the data dir.
+ * Within a stream entries are appended in increasing type sequence (holes are
+ * allowed: digests given up as unrecoverable).
+ */
+export interface LogStore {
+  /** Appends; false (and nothing stored) unless typeSeq is above the stream's last entry and floor. */
+  append(d: Digest, nowMs: number): boolean;
+  /** Entries of a stream with typeSeq > afterTypeSeq, in order, bounded by count and bytes (at least one if any). */
+  read(key: string, afterTypeSeq: number, maxDigests: number, maxBytes: number): Digest[];
+  stream(key: string): StreamLogInfo | undefined;
+  streams(): Iterable<StreamLogInfo>;
+  /** Declares a stream known from `floor` on (a node starting mid-stream); ignored if already known. */
+  setFloor(origin: string, type: string, floor: Mark): void;
+  /** The held entry with the largest seq <= `seq`. */
+  atOrBeforeSeq(key: string, seq: number): Mark | undefined;
+  /** The first held entry published at or after `timeMs`. */
+  firstAtOrAfterTime(key: string, timeMs: number): Mark | undefined;
+  /** Applies the age bound (count and bytes are applied on append); returns entries evicted. */
+  evict(nowMs: number): number;
+  readonly count: number;
+  readonly bytes: number;
+  readonly limits: RetentionLimits;
+  /** Flushes and releases files; the store is unusable afterwards. */
+  close(): void;
+}

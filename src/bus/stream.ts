@@ -1,0 +1,113 @@
+import type { BusConfig } from "./config.js";
+import { digestBytes, type Digest } from "./digest.js";
+import type { Mark } from "./log-store.js";
+
+/** What became of an offered digest. */
+export type Offer =
+  | "commit" // next in order: the caller commits it, then drains `nextReady`
+  | "held" // out of order (or the stream's start is not known yet): held back
+  | "dup" // already committed or held
+  | "jump" // implausibly far ahead of the head: refused
+  | "full"; // hold-back full: dropped, repair will bring it again
+
+/**
+ * One stream (origin, type) at this node: the contiguous high-water mark and
+ * a bounded hold-back of digests that arrived ahead of it. A stream first
+ * seen from a peer is "seeking" until its start is known (from the origin,
+ * see Bus), holding back what arrives meanwhile.
+ */
+export class Stream {
+  active = false;
+  /** Contiguous head: every typeSeq <= hwm is committed, given up, or before our start. */
+  head: Mark = { typeSeq: 0, seq: 0, publishTimeMs: 0 };
+  /** Highest type sequence any peer advertised. */
+  advertised = 0;
+  /** Since when the head has been stuck behind held-back digests (null: no gap). */
+  gapSinceMs: number | null = null;
+  lastPullMs = -Infinity;
+  /** The origin said it no longer holds what we miss: give up sooner. */
+  originLacks = false;
+  /** Seeking: when it began, attempts made, one exchange in flight. */
+  seekSinceMs = 0;
+  seekTries = 0;
+  seekInFlight = false;
+  /** A subscriber's cursor asks for digests after this origin sequence (seek by sequence). */
+  seekAfterSeq: number | null = null;
+  private readonly hold = new Map<number, Digest>();
+  private holdBytes = 0;
+
+  constructor(
+    readonly key: string,
+    readonly origin: string,
+    readonly type: string,
+  ) {}
+
+  get held(): number {
+    return this.hold.size;
+  }
+
+  offer(d: Digest, cfg: BusConfig): Offer {
+    const t = d.typeSeq;
+    if (this.hold.has(t) || (this.active && t <= this.head.typeSeq)) return "dup";
+    if (this.active && t > this.head.typeSeq + cfg.maxSequenceJump) return "jump";
+    if (this.active && t === this.head.typeSeq + 1) return "commit";
+    const bytes = digestBytes(d);
+    if (this.hold.size >= cfg.maxHoldbackDigests || this.holdBytes + bytes > cfg.maxHoldbackBytes)
+      return "full";
+    this.hold.set(t, d);
+    this.holdBytes += bytes;
+    return "held";
+  }
+
+  /** Records a committed digest as the new head. */
+  advance(d: Digest, nowMs: number): void {
+    this.head = { typeSeq: d.typeSeq, seq: d.seq, publishTimeMs: d.publishTimeMs };
+    this.gapSinceMs = this.hold.size > 0 ? nowMs : null;
+  }
+
+  /** The held digest right after the head, removed from the hold-back. */
+  nextReady(): Digest | undefined {
+    const d = this.hold.get(this.head.typeSeq + 1);
+    if (d !== undefined) this.take(d);
+    return d;
+  }
+
+  /** The start is known: everything at or below `after` is before this node's view of the stream. */
+  activate(after: Mark, nowMs: number): void {
+    this.active = true;
+    this.head = { ...after };
+    for (const d of [...this.hold.values()]) if (d.typeSeq <= after.typeSeq) this.take(d);
+    this.gapSinceMs = this.hold.size > 0 ? nowMs : null;
+  }
+
+  /** The lowest held-back digest, if any. */
+  lowestHeld(): Digest | undefined {
+    let low: Digest | undefined;
+    for (const d of this.hold.values()) if (low === undefined || d.typeSeq < low.typeSeq) low = d;
+    return low;
+  }
+
+  /**
+   * Gives up on the gap before the lowest held digest: the head jumps to just
+   * before it. Returns the lost range as marks (first lost, last lost), or null.
+   */
+  skipGap(nowMs: number): { from: Mark; to: Mark } | null {
+    const low = this.lowestHeld();
+    if (!this.active || low === undefined || low.typeSeq <= this.head.typeSeq + 1) return null;
+    const from = {
+      typeSeq: this.head.typeSeq + 1,
+      seq: this.head.seq + 1,
+      publishTimeMs: this.head.publishTimeMs,
+    };
+    const to = { typeSeq: low.typeSeq - 1, seq: low.seq - 1, publishTimeMs: low.publishTimeMs };
+    this.head = to;
+    this.gapSinceMs = nowMs;
+    this.originLacks = false;
+    return { from, to };
+  }
+
+  private take(d: Digest): void {
+    this.hold.delete(d.typeSeq);
+    this.holdBytes -= digestBytes(d);
+  }
+}

@@ -1,0 +1,82 @@
+import type { Overlay } from "../overlay/index.js";
+import type { BusConfig } from "./config.js";
+import type { Cursor, CursorPosition } from "./cursor.js";
+import { checkTypeName, exhausted, invalid, type Check } from "./digest.js";
+import { INTEREST_SECTION, encodeInterest } from "./interest.js";
+
+export interface SubscribeOptions {
+  /** Digest types (1..maxTypesPerSubscription). */
+  types: string[];
+  /** Resume after these positions (a Cursor or its positions); other streams follow `start`. */
+  resumeFrom?: Cursor | CursorPosition[];
+  /**
+   * Streams without a cursor position: "latest" = digests published from now on
+   * (minus the clock-skew grace, startGraceMs); "earliest" = everything the
+   * local retention log holds. @default "latest"
+   */
+  start?: "latest" | "earliest";
+  /** Queue bound; live digests beyond it are dropped with a SLOW_CONSUMER gap notice. @default defaultMaxQueued */
+  maxQueued?: number;
+}
+
+/** Validates subscribe options against the limits, naming the field and the limit. */
+export function checkSubscribe(o: SubscribeOptions, cfg: BusConfig, current: number): Check {
+  if (typeof o !== "object" || o === null) return invalid("subscribe: expected { types }");
+  if (current >= cfg.maxSubscriptions)
+    return exhausted(`subscriptions: this bus already has ${current} (maxSubscriptions)`);
+  if (!Array.isArray(o.types) || o.types.length === 0) return invalid("types: at least one digest type");
+  if (o.types.length > cfg.maxTypesPerSubscription)
+    return exhausted(
+      `types: ${o.types.length} exceed maxTypesPerSubscription (${cfg.maxTypesPerSubscription})`,
+    );
+  for (const [i, t] of o.types.entries()) {
+    const c = checkTypeName(t, cfg, `types[${i}]`);
+    if (!c.ok) return c;
+  }
+  if (o.start !== undefined && o.start !== "latest" && o.start !== "earliest")
+    return invalid(`start: "latest" or "earliest"`);
+  const q = o.maxQueued;
+  if (q !== undefined && (!Number.isSafeInteger(q) || q < 1 || q > cfg.maxQueuedLimit))
+    return invalid(`maxQueued: 1..${cfg.maxQueuedLimit} (maxQueuedLimit)`);
+  const positions =
+    o.resumeFrom === undefined ? [] : Array.isArray(o.resumeFrom) ? o.resumeFrom : o.resumeFrom.positions;
+  if (!Array.isArray(positions)) return invalid("resumeFrom: expected a cursor");
+  if (positions.length > cfg.maxStreams)
+    return exhausted(`resumeFrom: ${positions.length} positions exceed maxStreams (${cfg.maxStreams})`);
+  const seen = new Set<string>();
+  for (const [i, p] of positions.entries()) {
+    const f = `resumeFrom.positions[${i}]`;
+    if (typeof p !== "object" || p === null) return invalid(`${f}: expected { origin, type, sequence }`);
+    if (
+      typeof p.origin !== "string" ||
+      p.origin.length === 0 ||
+      Buffer.byteLength(p.origin) > cfg.maxOriginBytes
+    )
+      return invalid(`${f}.origin: 1..${cfg.maxOriginBytes} bytes`);
+    const c = checkTypeName(p.type, cfg, `${f}.type`);
+    if (!c.ok) return c;
+    if (!Number.isSafeInteger(p.sequence) || p.sequence < 0) return invalid(`${f}.sequence: integer >= 0`);
+    const k = `${p.origin.length}:${p.origin}${p.type}`;
+    if (seen.has(k)) return invalid(`${f}: duplicate position for origin ${p.origin} type ${p.type}`);
+    seen.add(k);
+  }
+  return { ok: true };
+}
+
+/** Gossips the interest set in the overlay's "bus" state section. */
+export function setInterest(overlay: Overlay, types: Map<string, number>, cfg: BusConfig): Check {
+  if (types.size > cfg.maxInterestTypes)
+    return exhausted(`interest: ${types.size} types exceed maxInterestTypes (${cfg.maxInterestTypes})`);
+  const r = overlay.setLocalState(INTEREST_SECTION, types.size === 0 ? null : encodeInterest(types.keys()));
+  if (!r.ok)
+    return exhausted(
+      `interest: ${types.size} types do not fit the node state (${r.error}; overlay maxNodeStateBytes, 4 bytes per type)`,
+    );
+  return { ok: true };
+}
+
+/** The positions of a resume cursor given either way. */
+export function resumePositions(r: SubscribeOptions["resumeFrom"]): CursorPosition[] {
+  if (r === undefined) return [];
+  return Array.isArray(r) ? r : r.positions;
+}

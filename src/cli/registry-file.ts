@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pack, unpack } from "msgpackr";
+import type { Logger } from "../logging/index.js";
+import { decodeSync, encodeSync, type Registry } from "../registry/index.js";
+
+const FILE = "types.bin";
+
+/**
+ * Keeps the registry in the data dir (the same encoding peers sync with), so
+ * a restarted gateway knows its types before any peer answers. Entries are
+ * re-merged on load: each schema compiles again, nothing is trusted blindly.
+ */
+export function persistRegistry(registry: Registry, dir: string, log: Logger): () => Promise<void> {
+  try {
+    const bytes = readFileSync(join(dir, FILE));
+    const d = decodeSync(unpack(bytes) as Uint8Array);
+    if (d.ok && d.msg.t === "push") for (const e of d.msg.entries) registry.merge(e);
+    else log.warn("data dir: ignoring an unreadable types file", { file: join(dir, FILE) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
+      log.warn("data dir: ignoring an unreadable types file", { file: join(dir, FILE), error: String(err) });
+    }
+  }
+  let timer: NodeJS.Timeout | undefined;
+  let writing = Promise.resolve();
+  const save = () => {
+    writing = writing.then(async () => {
+      await mkdir(dir, { recursive: true });
+      const tmp = join(dir, `${FILE}.tmp`);
+      await writeFile(tmp, pack(encodeSync({ t: "push", entries: registry.list() })));
+      await rename(tmp, join(dir, FILE));
+    });
+    return writing.catch((err: Error) => log.warn("data dir: could not save types", { error: err.message }));
+  };
+  const off = registry.onChange(() => {
+    clearTimeout(timer);
+    timer = setTimeout(save, 200);
+    timer.unref();
+  });
+  return async () => {
+    off();
+    clearTimeout(timer);
+    await save();
+  };
+}

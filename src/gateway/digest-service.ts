@@ -1,0 +1,183 @@
+import { randomBytes } from "node:crypto";
+import type { ClientLimits } from "../config/index.js";
+import {
+  type PublishResponse,
+  type SubscribeRequest,
+  StartPosition,
+} from "../gen/proto/hearsay/v1/gateway.js";
+import { type Digest, type GapNotice, GapReason, type NewDigest } from "../gen/proto/hearsay/v1/types.js";
+import type {
+  BusDigest,
+  BusError,
+  BusGap,
+  BusSubscription,
+  DigestBus,
+  SubscriptionItem,
+} from "./digest-bus.js";
+import type { TypeRegistry } from "./digest-types.js";
+import { ApiError, ErrorCode } from "./errors.js";
+import { checkNewDigest } from "./new-digest.js";
+
+const BUS_CODES: Record<BusError["code"], ErrorCode> = {
+  INVALID_ARGUMENT: ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+  RESOURCE_EXHAUSTED: ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED,
+  NOT_FOUND: ErrorCode.ERROR_CODE_NOT_FOUND,
+};
+
+const GAP_REASONS: Record<BusGap["reason"], GapReason> = {
+  "slow-consumer": GapReason.GAP_REASON_SLOW_CONSUMER,
+  "retention-expired": GapReason.GAP_REASON_RETENTION_EXPIRED,
+  unrecoverable: GapReason.GAP_REASON_UNRECOVERABLE,
+};
+
+/** Digests queued for one subscriber before it gets a gap notice. @default 65536 */
+export const DEFAULT_SUBSCRIBER_QUEUE = 65_536;
+
+/** A subscription opened for a client, counted against its limit until closed. */
+export interface OpenSubscription {
+  readonly id: string;
+  readonly types: string[];
+  readonly includeJson: boolean;
+  /** Items converted for the wire, at most `max`. */
+  drain(max: number): Array<{ digest: Digest } | { gap: GapNotice }>;
+  onReadable(fn: () => void): void;
+  close(): void;
+}
+
+/** Publish and subscribe for the client API, on the bus, with the gateway's checks and limits. */
+export class DigestService {
+  private readonly perClient = new Map<string, number>();
+  private nextId = 1;
+
+  constructor(
+    private readonly bus: DigestBus,
+    private readonly registry: TypeRegistry,
+    private readonly limits: ClientLimits,
+    private readonly nodeName: string,
+  ) {}
+
+  publish(d: NewDigest | undefined, field = "digest"): PublishResponse {
+    const checked = checkNewDigest(d, this.registry, this.limits, field);
+    const r = this.bus.publish(checked);
+    if (!r.ok) throw new ApiError(BUS_CODES[r.error.code], `${field}: ${r.error.message}`);
+    const g = r.digest;
+    return {
+      id: `${g.origin}:${g.seq}`,
+      origin: g.origin,
+      sequence: BigInt(g.seq),
+      publishTimeMs: BigInt(Math.floor(g.publishTimeMs)),
+    };
+  }
+
+  /** Accepted in order; the first refusal throws naming its index, the ones before stay published. */
+  publishBatch(digests: NewDigest[]): PublishResponse[] {
+    if (digests.length > this.limits.maxBatchDigests) {
+      throw ApiError.resourceExhausted(
+        `digests: ${digests.length} in one batch, at most ${this.limits.maxBatchDigests}`,
+      );
+    }
+    return digests.map((d, i) => this.publish(d, `digests[${i}]`));
+  }
+
+  subscribe(req: SubscribeRequest, client: string): OpenSubscription {
+    const types = [...new Set(req.types)];
+    if (types.length === 0) throw ApiError.invalidArgument("types", "at least one digest type");
+    if (types.length > this.limits.maxTypesPerSubscription) {
+      throw ApiError.resourceExhausted(
+        `types: ${types.length} types, at most ${this.limits.maxTypesPerSubscription}`,
+      );
+    }
+    for (const t of types) {
+      if (!this.registry.get(t)) throw ApiError.notFound(`types: digest type "${t}" is not registered`);
+    }
+    const open = this.perClient.get(client) ?? 0;
+    if (open >= this.limits.maxSubscriptionsPerClient) {
+      throw ApiError.resourceExhausted(
+        `client ${client} already has ${open} subscriptions, at most ${this.limits.maxSubscriptionsPerClient}`,
+      );
+    }
+    const resumeFrom = req.resumeFrom
+      ? req.resumeFrom.positions.map((p, i) => {
+          if (!p.origin || !p.type)
+            throw ApiError.invalidArgument(`resume_from.positions[${i}]`, "origin and type are required");
+          if (p.sequence > BigInt(Number.MAX_SAFE_INTEGER)) {
+            throw ApiError.invalidArgument(`resume_from.positions[${i}].sequence`, "beyond 2^53");
+          }
+          return { origin: p.origin, type: p.type, seq: Number(p.sequence) };
+        })
+      : null;
+    const r = this.bus.subscribe({
+      types,
+      resumeFrom,
+      start: req.start === StartPosition.START_POSITION_EARLIEST ? "earliest" : "latest",
+      maxQueued: DEFAULT_SUBSCRIBER_QUEUE,
+    });
+    if (!r.ok) throw new ApiError(BUS_CODES[r.error.code], `subscribe: ${r.error.message}`);
+    this.perClient.set(client, open + 1);
+    return this.wrap(r.subscription, types, req.includeJson, client);
+  }
+
+  private wrap(
+    sub: BusSubscription,
+    types: string[],
+    includeJson: boolean,
+    client: string,
+  ): OpenSubscription {
+    let closed = false;
+    return {
+      // Unguessable: a Thrift poll names its subscription by id alone.
+      id: `${this.nodeName}/${this.nextId++}-${randomBytes(6).toString("hex")}`,
+      types,
+      includeJson,
+      drain: (max) => sub.drain(max).map((item) => this.toWire(item, includeJson)),
+      onReadable: (fn) => sub.onReadable(fn),
+      close: () => {
+        if (closed) return;
+        closed = true;
+        sub.close();
+        const n = (this.perClient.get(client) ?? 1) - 1;
+        if (n <= 0) this.perClient.delete(client);
+        else this.perClient.set(client, n);
+      },
+    };
+  }
+
+  private toWire(item: SubscriptionItem, includeJson: boolean): { digest: Digest } | { gap: GapNotice } {
+    if (item.kind === "gap") return { gap: gapToProto(item.gap) };
+    return { digest: this.digestToProto(item.digest, includeJson) };
+  }
+
+  private digestToProto(d: BusDigest, includeJson: boolean): Digest {
+    let json: string | undefined;
+    if (includeJson) {
+      const r = this.registry.get(d.type)?.compiled.toJson(d.payload);
+      json = r?.ok ? r.json : undefined;
+    }
+    return {
+      type: d.type,
+      payload: Buffer.from(d.payload.buffer, d.payload.byteOffset, d.payload.byteLength),
+      origin: d.origin,
+      sequence: BigInt(d.seq),
+      publishTimeMs: BigInt(Math.floor(d.publishTimeMs)),
+      headers: { ...d.headers },
+      id: `${d.origin}:${d.seq}`,
+      json,
+    };
+  }
+}
+
+export function gapToProto(g: BusGap): GapNotice {
+  return {
+    reason: GAP_REASONS[g.reason],
+    ranges: g.ranges.map((r) => ({
+      origin: r.origin,
+      type: r.type,
+      fromSequence: BigInt(r.fromSeq),
+      toSequence: BigInt(r.toSeq),
+    })),
+    message: g.message,
+    resumeFrom: {
+      positions: g.resumeFrom.map((p) => ({ origin: p.origin, type: p.type, sequence: BigInt(p.seq) })),
+    },
+  };
+}

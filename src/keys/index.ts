@@ -1,0 +1,19 @@
+export {
+  ClusterKeys,
+  DEFAULT_CLUSTER_KEYS_OPTIONS,
+  type ClusterKeysOptions,
+  type KeysLink,
+  type MemberKeyResult,
+} from "./cluster-keys.js";
+export { LocalKeyring, ENCRYPTION_OFF, type PersistKeys } from "./local-keyring.js";
+export {
+  encodeKeyRequest,
+  decodeKeyRequest,
+  encodeKeyReply,
+  decodeKeyReply,
+  KEYS_WIRE_LIMITS,
+  KEYS_WIRE_VERSION,
+  type KeyOp,
+  type KeyOpRequest,
+  type KeyOpReply,
+} from "./wire.js";

@@ -1,0 +1,191 @@
+import { describe, expect, it } from "vitest";
+import {
+  Channels,
+  DEFAULT_BUS_CONFIG,
+  decodeInterest,
+  encodeInterest,
+  typeHash,
+  type Digest,
+} from "../../src/bus/index.js";
+import { BatchWriter, Kind, decodeBusMessage } from "../../src/bus/codec.js";
+import { Stream } from "../../src/bus/stream.js";
+import { Subscription } from "../../src/bus/subscription.js";
+import { streamKey } from "../../src/bus/digest.js";
+import type { ChannelOverlay } from "../../src/bus/channels.js";
+
+const cfg = DEFAULT_BUS_CONFIG;
+const d = (typeSeq: number, over: Partial<Digest> = {}): Digest => ({
+  type: "T",
+  origin: "o",
+  seq: typeSeq,
+  typeSeq,
+  publishTimeMs: 1,
+  payload: new Uint8Array([typeSeq & 255]),
+  headers: {},
+  ...over,
+});
+
+describe("hold-back ordering (Stream)", () => {
+  it("commits in order, holds what is early, refuses dups and jumps, and gives a gap up as a range", () => {
+    const s = new Stream("k", "o", "T");
+    expect(s.offer(d(3), cfg)).toBe("held"); // seeking: held until the start is known
+    s.activate({ typeSeq: 0, seq: 0, publishTimeMs: 0 }, 0);
+    expect(s.offer(d(2), cfg)).toBe("held");
+    expect(s.offer(d(2), cfg)).toBe("dup");
+    expect(s.offer(d(1), cfg)).toBe("commit");
+    s.advance(d(1), 0);
+    const order: number[] = [];
+    for (let x = s.nextReady(); x !== undefined; x = s.nextReady()) {
+      order.push(x.typeSeq);
+      s.advance(x, 0);
+    }
+    expect(order).toEqual([2, 3]);
+    expect(s.offer(d(1), cfg)).toBe("dup"); // rewind
+    expect(s.offer(d(3 + cfg.maxSequenceJump + 1), cfg)).toBe("jump");
+    expect(s.offer(d(9), cfg)).toBe("held");
+    expect(s.skipGap(5)).toEqual({
+      from: { typeSeq: 4, seq: 4, publishTimeMs: 1 },
+      to: { typeSeq: 8, seq: 8, publishTimeMs: 1 },
+    });
+    expect(s.nextReady()?.typeSeq).toBe(9);
+  });
+
+  it("is bounded by count and bytes", () => {
+    const s = new Stream("k", "o", "T");
+    s.activate({ typeSeq: 0, seq: 0, publishTimeMs: 0 }, 0);
+    const small = { ...cfg, maxHoldbackDigests: 3, maxHoldbackBytes: 10_000 };
+    expect([5, 6, 7, 8].map((i) => s.offer(d(i), small))).toEqual(["held", "held", "held", "full"]);
+    const bytes = { ...cfg, maxHoldbackBytes: 200 };
+    const t = new Stream("k", "o", "T");
+    t.activate({ typeSeq: 0, seq: 0, publishTimeMs: 0 }, 0);
+    expect(t.offer(d(5, { payload: new Uint8Array(150) }), bytes)).toBe("held");
+    expect(t.offer(d(6, { payload: new Uint8Array(150) }), bytes)).toBe("full");
+  });
+});
+
+describe("subscription queue and gap notice", () => {
+  const make = (
+    maxQueued: number,
+    resume: Array<{ origin: string; type: string; sequence: number }> = [],
+  ) => {
+    const deferred: Array<() => void> = [];
+    const sub = new Subscription(1, new Set(["T"]), "latest", maxQueued, 0, resume, {
+      defer: (fn) => deferred.push(fn),
+      taken: () => {},
+      closed: () => {},
+    });
+    return { sub, run: () => deferred.splice(0).forEach((f) => f()) };
+  };
+  const K = streamKey("o", "T");
+
+  it("drops live overflow into ONE notice with ranges and a resume cursor, then resumes below half", () => {
+    const { sub, run } = make(4);
+    let readable = 0;
+    sub.onReadable(() => readable++);
+    for (let i = 1; i <= 10; i++) sub.offer(K, d(i, { seq: i * 2 }), true);
+    run();
+    expect(readable).toBe(1);
+    expect(sub.queued).toBe(5);
+    expect(sub.room()).toBe(0);
+    const items = sub.drain(10);
+    expect(items.map((i) => i.kind)).toEqual(["digest", "digest", "digest", "digest", "gap"]);
+    const gap = items[4]?.kind === "gap" ? items[4].gap : undefined;
+    expect(gap?.reason).toBe("SLOW_CONSUMER");
+    expect(gap?.ranges).toEqual([{ origin: "o", type: "T", fromSeq: 10, toSeq: 20 }]);
+    expect(gap?.resumeFrom).toEqual({ positions: [{ origin: "o", type: "T", sequence: 20 }] });
+    sub.offer(K, d(11, { seq: 22 }), true);
+    expect(sub.next()).toMatchObject({ kind: "digest", digest: { seq: 22 } });
+    expect(sub.cursor().positions).toEqual([{ origin: "o", type: "T", sequence: 22 }]);
+    expect(sub.dropped).toBe(6);
+  });
+
+  it("catch-up reads never overflow; filters skip what the client already has", () => {
+    const { sub } = make(2, [{ origin: "o", type: "T", sequence: 3 }]);
+    sub.filters.set(K, { skipThroughSeq: 3, notBeforeMs: 0 });
+    for (let i = 1; i <= 5; i++) if (sub.room() > 0) sub.offer(K, d(i), false);
+    expect(sub.drain().map((i) => (i.kind === "digest" ? i.digest.seq : -1))).toEqual([4, 5]);
+    sub.lose("UNRECOVERABLE", K, { origin: "o", type: "T", fromSeq: 6, toSeq: 9 }, 9);
+    expect(sub.next()).toMatchObject({
+      kind: "gap",
+      gap: { reason: "UNRECOVERABLE", resumeFrom: { positions: [{ sequence: 9 }] } },
+    });
+  });
+});
+
+describe("interest encoding", () => {
+  it("round-trips 4-byte hashes; 200 types fit the 1 KiB node state; malformed is null", () => {
+    const types = Array.from({ length: 200 }, (_, i) => `acme.orders.v1.Event${i}`);
+    const bytes = encodeInterest(types);
+    expect(bytes.length).toBe(3 + 800);
+    const set = decodeInterest(bytes, 200);
+    expect(set?.size).toBe(200);
+    expect(set?.has(typeHash("acme.orders.v1.Event7"))).toBe(true);
+    expect(decodeInterest(bytes, 100)).toBeNull();
+    expect(decodeInterest(bytes.subarray(0, 10), 200)).toBeNull();
+    expect(decodeInterest(new Uint8Array([9, 0, 0]), 200)).toBeNull();
+    expect(typeHash("A")).toBe(0x559aead0); // first 4 bytes of SHA-256("A")
+  });
+});
+
+describe("channel mux", () => {
+  it("routes by the first byte, strips it, counts unknown channels, and observes inbound", () => {
+    let packetFn: (from: string, p: Uint8Array) => void = () => {};
+    let requestFn: (from: string, p: Uint8Array, reply: (p: Uint8Array) => void) => void = () => {};
+    const sent: Uint8Array[] = [];
+    const fake: ChannelOverlay = {
+      sendUserPacket: (_to, p) => (sent.push(p), p.length < 100),
+      requestUser: (_to, p, _t, done) => done(new Uint8Array([p.length])),
+      onUserPacket: (fn) => void (packetFn = fn),
+      onUserRequest: (fn) => void (requestFn = fn),
+    };
+    const counts = new Map<string, number>();
+    const ch = new Channels(fake, {
+      inc: (n, l) => counts.set(`${n}${JSON.stringify(l)}`, 1),
+      gauge: () => {},
+    });
+    const got: string[] = [];
+    ch.onPacket(1, (from, p) => got.push(`1:${from}:${[...p]}`));
+    ch.onPacket(2, (from, p) => got.push(`2:${from}:${[...p]}`));
+    ch.onRequest(3, (_from, p, reply) => reply(new Uint8Array([...p, 9])));
+    const seen: string[] = [];
+    ch.observe((c, kind, _from, p) => seen.push(`${c}/${kind}/${p.length}`));
+    packetFn("a", new Uint8Array([1, 7, 8]));
+    packetFn("b", new Uint8Array([2, 5]));
+    packetFn("c", new Uint8Array([42, 5]));
+    packetFn("c", new Uint8Array([]));
+    let replied: number[] = [];
+    requestFn("d", new Uint8Array([3, 4]), (p) => (replied = [...p]));
+    expect(got).toEqual(["1:a:7,8", "2:b:5"]);
+    expect(replied).toEqual([4, 9]);
+    expect(counts.has('bus_channel_dropped_total{"channel":"42"}')).toBe(true);
+    expect(counts.has('bus_channel_dropped_total{"channel":"none"}')).toBe(true);
+    expect(ch.send(2, "x", new Uint8Array([1, 2]))).toBe(true);
+    expect([...(sent[0] as Uint8Array)]).toEqual([2, 1, 2]);
+    expect(ch.send(2, "x", new Uint8Array(200))).toBe(false);
+    let r: number[] = [];
+    ch.request(2, "x", new Uint8Array([1, 2, 3]), 100, (p) => (r = [...(p ?? [])]));
+    expect(r).toEqual([4]);
+    expect(seen).toEqual(["1/packet/2", "2/packet/1", "3/request/1", "2/reply/1"]);
+    expect(() => ch.onPacket(0, () => {})).toThrow(/1\.\.255/);
+  });
+});
+
+describe("bus codec", () => {
+  it("round-trips a batch with string back-references and headers, filling an exact budget", () => {
+    const w = new BatchWriter(Kind.Push);
+    const ds = [d(1, { headers: { a: "b" } }), d(2, { origin: "p" }), d(3)];
+    for (const x of ds) expect(w.tryAdd(x, 1000)).toBe(true);
+    const bytes = w.finish();
+    expect(bytes.length).toBe(w.size);
+    const r = decodeBusMessage(bytes, cfg);
+    expect(r).toEqual({ ok: true, msg: { kind: "push", digests: ds, refused: 0 } });
+    const tight = new BatchWriter(Kind.Push);
+    expect(tight.tryAdd(d(1), 20)).toBe(true);
+    expect(tight.tryAdd(d(2), 20)).toBe(false);
+    expect(tight.size).toBeLessThanOrEqual(20);
+    expect(decodeBusMessage(new Uint8Array([Kind.Push, 0x92, 0, 0]), cfg)).toEqual({
+      ok: false,
+      error: "malformed",
+    });
+  });
+});

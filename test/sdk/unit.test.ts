@@ -1,0 +1,83 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { describe, expect, it } from "vitest";
+import { CursorState } from "../../src/sdk/cursor.js";
+import { toNewDigest } from "../../src/sdk/digest.js";
+import {
+  backoffDelayMs,
+  bufCodec,
+  cursorFromJson,
+  cursorToJson,
+  descriptorSet,
+  errorFromCode,
+  InvalidArgument,
+  isRetryable,
+  NotFound,
+  tsProtoCodec,
+} from "../../src/sdk/index.js";
+import { bufDescriptor, bufGreeting, EVENT_FILES } from "./fixtures.js";
+
+describe("SDK building blocks (no gateway)", () => {
+  it("backoff doubles from 100 ms to 5 s, jittered into [d/2, d]", () => {
+    expect([0, 1, 2, 3, 10].map((a) => backoffDelayMs(a, {}, () => 1))).toEqual([100, 200, 400, 800, 5_000]);
+    expect(backoffDelayMs(0, {}, () => 0)).toBe(50);
+    expect(backoffDelayMs(100, { initialDelayMs: 10, maxDelayMs: 40 }, () => 1)).toBe(40);
+  });
+
+  it("cursors move forward only, and round-trip through proto3 JSON with 64-bit sequences", () => {
+    const s = new CursorState();
+    s.advance("n1", "a.T", 5n);
+    s.advance("n1", "a.T", 3n);
+    s.advance("n2", "a.T", 2n ** 63n);
+    s.merge({ positions: [{ origin: "n1", type: "b.T", sequence: 1n }] });
+    const c = s.snapshot();
+    expect(c.positions).toEqual([
+      { origin: "n1", type: "a.T", sequence: 5n },
+      { origin: "n2", type: "a.T", sequence: 2n ** 63n },
+      { origin: "n1", type: "b.T", sequence: 1n },
+    ]);
+    expect(cursorToJson(c)).toContain('"sequence":"9223372036854775808"');
+    expect(cursorFromJson(cursorToJson(c))).toEqual(c);
+    expect(() => cursorFromJson('{"positions":[{"origin":"n1","type":"a.T","sequence":"-1"}]}')).toThrow(
+      /sequence/,
+    );
+  });
+
+  it("builds NewDigests from bytes, JSON and codec messages; refuses the rest", () => {
+    expect(toNewDigest("a.T", new Uint8Array([1])).body).toEqual({
+      $case: "payload",
+      payload: Buffer.from([1]),
+    });
+    expect(toNewDigest("a.T", { json: { x: 1 } }).body).toEqual({ $case: "json", json: '{"x":1}' });
+    const codec = {
+      typeName: "a.T",
+      encode: (m: number) => new Uint8Array([m]),
+      decode: (b: Uint8Array) => b[0]!,
+    };
+    expect(toNewDigest(codec, 7, { headers: { h: "v" } })).toMatchObject({
+      type: "a.T",
+      headers: { h: "v" },
+    });
+    expect(() => toNewDigest("a.T", 7 as never)).toThrow(InvalidArgument);
+    expect(() =>
+      tsProtoCodec({ encode: () => ({ finish: () => new Uint8Array() }), decode: () => 0 }),
+    ).toThrow(/type name/);
+  });
+
+  it("a bufbuild descriptor becomes a FileDescriptorSet with its imports first", () => {
+    const desc = bufGreeting();
+    const set = fromBinary(FileDescriptorSetSchema, descriptorSet(desc));
+    expect(set.file.map((f) => f.name)).toEqual(["greeting.proto"]);
+    expect(bufCodec(desc).typeName).toBe("demo.Greeting");
+    const event = bufDescriptor(EVENT_FILES, "sdk.Event");
+    const files = fromBinary(FileDescriptorSetSchema, descriptorSet(event)).file.map((f) => f.name);
+    expect(files).toEqual(["google/protobuf/timestamp.proto", "sdk/common.proto", "sdk/event.proto"]);
+  });
+
+  it("maps codes to classes and says which failures are worth a retry", () => {
+    expect(errorFromCode(5, "x")).toBeInstanceOf(NotFound);
+    expect(isRetryable(errorFromCode(14, "down"))).toBe(true);
+    expect(isRetryable(errorFromCode(5, "gone"))).toBe(false);
+    expect(isRetryable(errorFromCode(7, "no"))).toBe(false);
+  });
+});
