@@ -2,12 +2,9 @@
  * Metrics and logs go through these small interfaces; the agent wires
  * prom-client and pino, tests pass counters they can assert on.
  */
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+import { type Logger, silentLogger } from "../logging/index.js";
+
+export type { Logger };
 
 export interface Metrics {
   /** Monotonic counter, e.g. ("overlay_packets_dropped_total", { reason: "decrypt" }). */
@@ -16,7 +13,7 @@ export interface Metrics {
   gauge(name: string, value: number, labels?: Record<string, string>): void;
 }
 
-export const nullLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const nullLogger: Logger = silentLogger;
 export const nullMetrics: Metrics = { inc() {}, gauge() {} };
 
 /** In-memory Metrics for tests and the admin API: counters keyed "name{k=v,...}". */
