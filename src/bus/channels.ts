@@ -12,6 +12,8 @@ export const Channel = {
   Registry: 2,
   /** Cluster-wide keyring operations (src/keys): request/response only. */
   Keys: 3,
+  /** Service catalog sync (src/services): request/response only. */
+  Services: 4,
 } as const;
 
 export type ChannelPacketHandler = (from: Address, payload: Uint8Array) => void;

@@ -41,6 +41,7 @@ import { readNodeRecord, writeNodeRecord } from "./data-dir.js";
 import { retryJoin } from "./join.js";
 import { readKeyringFile } from "./keyring-file.js";
 import { persistRegistry } from "./registry-file.js";
+import { startServiceCatalog } from "./service-catalog.js";
 
 /** A running agent: the overlay member, its bus and registry, and the client API listeners. */
 export interface RunningAgent {
@@ -89,16 +90,26 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   const bus = new Bus({ overlay, clock, rng: cryptoRng(), store, channels, logger: log, metrics });
   const { registry, sync } = startRegistry(overlay, channels, log, metrics);
   const saveTypes = config.dataDir ? persistRegistry(registry, config.dataDir, log) : async () => {};
+  const services = startServiceCatalog(overlay, channels, advertiseAddress(config).host, log, metrics);
   overlay.start();
   bus.start();
   sync.start();
+  services.sync.start();
   const stopJoin = retryJoin(overlay, config.join, log);
 
   const auth = new Authorizer(config.tokens);
   if (auth.open) log.warn("no client tokens configured: the client API is open to anyone who can reach it");
   const keys = clusterKeys(overlay, channels, keyring, config.keyringFile, log);
   const admin = adminService(new AdminApi({ auth, keys, overlay: config.overlay }, log), log);
-  const features = ["info", "members", "types", "publish", "subscribe", ...(config.thrift ? ["thrift"] : [])];
+  const features = [
+    "info",
+    "members",
+    "types",
+    "publish",
+    "subscribe",
+    "services",
+    ...(config.thrift ? ["thrift"] : []),
+  ];
   const api = new GatewayApi(
     config,
     {
@@ -110,6 +121,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       },
       bus: digestBus(bus),
       auth,
+      services: services.api,
     },
     Date.now,
     features,
@@ -119,6 +131,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   const closeCore = () => {
     stopJoin();
     sync.stop();
+    services.sync.stop();
     bus.stop();
     overlay.stop();
     transport.close();
@@ -156,6 +169,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       await Promise.all([grpcListener?.close(), thrift?.close()]);
       stopJoin();
       sync.stop();
+      services.sync.stop();
       await new Promise<void>((resolve) => overlay.leave(resolve));
       bus.stop();
       await saveTypes();

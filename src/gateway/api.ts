@@ -1,14 +1,25 @@
 import type { AgentConfig } from "../config/index.js";
 import type {
+  DeregisterServiceRequest,
   InfoResponse,
   ListMembersRequest,
+  ListServicesRequest,
+  RegisterServiceRequest,
+  WatchServicesRequest,
   PublishResponse,
   RegisterDigestTypeRequest,
   RegisterDigestTypeResponse,
   SubscribeRequest,
   WatchMembersRequest,
 } from "../gen/proto/hearsay/v1/gateway.js";
-import type { DigestType, Member, MemberEvent, NewDigest } from "../gen/proto/hearsay/v1/types.js";
+import type {
+  DigestType,
+  Member,
+  MemberEvent,
+  NewDigest,
+  Service,
+  ServiceEvent,
+} from "../gen/proto/hearsay/v1/types.js";
 import type { Authorizer, Caller } from "./auth.js";
 import type { DigestBus } from "./digest-bus.js";
 import { DigestService, type OpenSubscription } from "./digest-service.js";
@@ -16,7 +27,7 @@ import { registerResponse, toDigestType, toRegisterRequest, type TypeRegistry } 
 import { ApiError } from "./errors.js";
 import { MemberDirectory } from "./members.js";
 import type { NodeView } from "./node-view.js";
-import { PENDING_OPERATIONS } from "./unimplemented.js";
+import { type ServiceCatalog, ServiceDirectory } from "./services.js";
 
 export const HEARSAY_VERSION = "0.1.0";
 export const API_VERSION = 1;
@@ -35,12 +46,19 @@ export class GatewayApi {
   private readonly registry: TypeRegistry;
   private readonly digests: DigestService;
   private readonly auth: Authorizer;
+  private readonly services: ServiceDirectory;
 
   constructor(
     readonly config: AgentConfig,
-    deps: { node: NodeView; registry: TypeRegistry; bus: DigestBus; auth: Authorizer },
+    deps: {
+      node: NodeView;
+      registry: TypeRegistry;
+      bus: DigestBus;
+      auth: Authorizer;
+      services: ServiceCatalog;
+    },
     private readonly nowMs: () => number = Date.now,
-    readonly features: readonly string[] = ["info", "members", "types", "publish", "subscribe"],
+    readonly features: readonly string[] = ["info", "members", "types", "publish", "subscribe", "services"],
   ) {
     this.node = deps.node;
     this.auth = deps.auth;
@@ -48,6 +66,7 @@ export class GatewayApi {
     this.startedAtMs = nowMs();
     this.directory = new MemberDirectory(deps.node, nowMs, PROTOCOL_VERSION);
     this.digests = new DigestService(deps.bus, deps.registry, config.limits, config.nodeName);
+    this.services = new ServiceDirectory(deps.services, nowMs);
   }
 
   publish(caller: Caller, overlay: string, digest: NewDigest | undefined): PublishResponse {
@@ -100,6 +119,28 @@ export class GatewayApi {
     return this.directory.watch(req, emit);
   }
 
+  /** Registers (or, for a TTL instance, refreshes) a service instance held by this gateway. */
+  registerService(caller: Caller, req: RegisterServiceRequest): Service {
+    this.enter(caller, req.overlay);
+    return this.services.register(req);
+  }
+
+  deregisterService(caller: Caller, req: DeregisterServiceRequest): boolean {
+    this.enter(caller, req.overlay);
+    return this.services.deregister(req);
+  }
+
+  listServices(caller: Caller, req: ListServicesRequest): Service[] {
+    this.enter(caller, req.overlay);
+    return this.services.list(req);
+  }
+
+  /** Starts a service watch; returns the function that ends it. */
+  watchServices(caller: Caller, req: WatchServicesRequest, emit: (e: ServiceEvent) => void): () => void {
+    this.enter(caller, req.overlay);
+    return this.services.watch(req, emit);
+  }
+
   info(caller: Caller, overlay: string): InfoResponse {
     this.enter(caller, overlay);
     const l = this.config.limits;
@@ -122,11 +163,6 @@ export class GatewayApi {
       },
       features: [...this.features],
     };
-  }
-
-  /** Refuses an operation not built yet, naming the work that delivers it. */
-  pending(operation: string): never {
-    throw ApiError.unimplemented(operation, PENDING_OPERATIONS[operation] ?? "not planned");
   }
 
   /** UNAUTHENTICATED unless the caller's token is known (or no tokens are configured). */

@@ -27,14 +27,6 @@ export class ApiError extends Error {
   static notFound(what: string): ApiError {
     return new ApiError(ErrorCode.ERROR_CODE_NOT_FOUND, what);
   }
-
-  /** An operation this gateway does not offer yet; `issue` says which work delivers it. */
-  static unimplemented(operation: string, issue: string): ApiError {
-    return new ApiError(
-      ErrorCode.ERROR_CODE_UNIMPLEMENTED,
-      `${operation} is not implemented by this gateway yet (${issue})`,
-    );
-  }
 }
 
 /** Anything thrown that is not an ApiError is a bug: report INTERNAL, keep the text. */

@@ -6,15 +6,16 @@ import {
   type GatewayServer,
   type GetDigestTypeRequest,
   type ListDigestTypesRequest,
+  type DeregisterServiceRequest,
   type ListMembersRequest,
+  type ListServicesRequest,
   type PublishRequest,
   type PublishResponse,
   type PublishStreamRequest,
   type PublishStreamResponse,
   type RegisterDigestTypeRequest,
-  type WatchMembersRequest,
+  type RegisterServiceRequest,
 } from "../gen/proto/hearsay/v1/gateway.js";
-import type { MemberEvent } from "../gen/proto/hearsay/v1/types.js";
 import type { Logger } from "../logging/index.js";
 import type { GatewayApi } from "./api.js";
 import { bearerToken, type Caller } from "./auth.js";
@@ -26,8 +27,8 @@ import { StreamPump } from "./stream-pump.js";
 /** Most digests one PublishStream call may carry: its reply holds one result per digest. */
 const MAX_STREAM_DIGESTS = 100_000;
 
-/** Member events held for one slow watcher before its stream is ended. */
-const MAX_QUEUED_MEMBER_EVENTS = 10_000;
+/** Member or service events held for one slow watcher before its stream is ended. */
+const MAX_QUEUED_WATCH_EVENTS = 10_000;
 
 /** The status object grpc-js sends for an ApiError (codes are gRPC numbers). */
 function toStatus(err: unknown): Partial<grpc.StatusObject> {
@@ -111,11 +112,13 @@ function publishStream(
 }
 
 function handlers(api: GatewayApi, log: Logger, streams: Set<() => void>): GatewayServer {
-  const pendingUnary = (name: string) => unary(log, name, () => api.pending(name));
-  const pendingStream =
-    (name: string) =>
-    (call: grpc.ServerWritableStream<unknown, unknown>): void => {
-      call.emit("error", toStatus(catchPending(api, name)));
+  /** Serves a watch stream and tracks it so shutdown can end it first. */
+  const watch =
+    <Req, Ev>(what: string, start: (c: Caller, req: Req, emit: (e: Ev) => void) => () => void) =>
+    (call: grpc.ServerWritableStream<Req, Ev>): void => {
+      const end = watchStream(call, what, (emit) => start(callerOf(call), call.request, emit));
+      streams.add(end);
+      call.on("close", () => streams.delete(end));
     };
   return {
     info: unary(log, "Info", (req: { overlay: string }, c) => api.info(c, req.overlay)),
@@ -145,41 +148,44 @@ function handlers(api: GatewayApi, log: Logger, streams: Set<() => void>): Gatew
     listMembers: unary(log, "ListMembers", (req: ListMembersRequest, c) => ({
       members: api.listMembers(c, req),
     })),
-    watchMembers: (call) => {
-      const end = watchMembers(api, call);
-      streams.add(end);
-      call.on("close", () => streams.delete(end));
-    },
-    registerService: pendingUnary("RegisterService"),
-    deregisterService: pendingUnary("DeregisterService"),
-    listServices: pendingUnary("ListServices"),
-    watchServices: pendingStream("WatchServices"),
+    watchMembers: watch("member", (c, req, emit) => api.watchMembers(c, req, emit)),
+    registerService: unary(log, "RegisterService", (req: RegisterServiceRequest, c) => ({
+      service: api.registerService(c, req),
+    })),
+    deregisterService: unary(log, "DeregisterService", (req: DeregisterServiceRequest, c) => ({
+      removed: api.deregisterService(c, req),
+    })),
+    listServices: unary(log, "ListServices", (req: ListServicesRequest, c) => ({
+      services: api.listServices(c, req),
+    })),
+    watchServices: watch("service", (c, req, emit) => api.watchServices(c, req, emit)),
   };
 }
 
-/** Streams membership events until the client cancels or falls too far behind. */
-function watchMembers(
-  api: GatewayApi,
-  call: grpc.ServerWritableStream<WatchMembersRequest, MemberEvent>,
+/** Streams watch events until the client cancels or falls too far behind. */
+function watchStream<Req, Ev>(
+  call: grpc.ServerWritableStream<Req, Ev>,
+  what: string,
+  start: (emit: (e: Ev) => void) => () => void,
 ): () => void {
   let stop = (): void => {};
   const end = () => stop();
   call.on("cancelled", end);
   call.on("close", end);
   call.on("error", end);
-  const pump = new StreamPump<MemberEvent>(call, MAX_QUEUED_MEMBER_EVENTS, () => {
+  const pump = new StreamPump<Ev>(call, MAX_QUEUED_WATCH_EVENTS, () => {
     stop();
     call.emit(
       "error",
       toStatus(
         ApiError.resourceExhausted(
-          `member watcher fell ${MAX_QUEUED_MEMBER_EVENTS} events behind; watch again`,
+          `${what} watcher fell ${MAX_QUEUED_WATCH_EVENTS} events behind; watch again`,
         ),
       ),
     );
   });
   try {
-    stop = api.watchMembers(callerOf(call), call.request, (e: MemberEvent) => pump.push(e));
+    stop = start((e: Ev) => pump.push(e));
   } catch (err) {
     call.emit("error", toStatus(err));
   }
@@ -187,14 +193,6 @@ function watchMembers(
     stop();
     call.end();
   };
-}
-
-function catchPending(api: GatewayApi, name: string): unknown {
-  try {
-    return api.pending(name);
-  } catch (err) {
-    return err;
-  }
 }
 
 /** A gRPC service served beside hearsay.v1.Gateway on the same port (e.g. hearsay.v1.Admin). */

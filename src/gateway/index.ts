@@ -5,6 +5,7 @@ export { startGrpcServer, type GrpcListener } from "./grpc-server.js";
 export { startThriftServer, type ThriftListener } from "./thrift-server.js";
 export { toThriftI64, fromThriftI64 } from "./thrift-i64.js";
 export type { TypeRegistry } from "./digest-types.js";
+export type { ServiceCatalog } from "./services.js";
 export { Authorizer, bearerToken, type Caller, type TokenRule, type Action } from "./auth.js";
 export type {
   DigestBus,

@@ -1,5 +1,3 @@
-import type { Digest, GapNotice } from "../gen/proto/hearsay/v1/types.js";
-import type { OpenSubscription } from "./digest-service.js";
 import { ApiError } from "./errors.js";
 
 export interface LongPollLimits {
@@ -17,48 +15,57 @@ export const DEFAULT_LONG_POLL_LIMITS: LongPollLimits = {
   maxItems: 4096,
 };
 
-interface Entry {
-  sub: OpenSubscription;
+/** Something a client drains by polling: a subscription or a member/service watch. */
+export interface Pollable<T> {
+  readonly id: string;
+  /** At most `max` items; may throw an ApiError (e.g. a watch that fell too far behind). */
+  drain(max: number): T[];
+  onReadable(fn: () => void): void;
+  close(): void;
+}
+
+interface Entry<T> {
+  sub: Pollable<T>;
   lastPollMs: number;
   polling: boolean;
 }
 
 /**
- * Subscriptions for clients without streams (Thrift): `open` returns an id,
- * `poll` waits up to waitMs for items, idle ones expire. Items are the
- * subscription's own (digests and gap notices); nothing is lost between polls
- * beyond what the subscription's bounded queue reports as a gap.
+ * Subscriptions and watches for clients without streams (Thrift): `open`
+ * returns an id, `poll` waits up to waitMs for items, idle ones expire. Items
+ * are the source's own (digests and gap notices, or watch events); nothing is
+ * lost between polls beyond what the source's bounded queue reports.
  */
-export class LongPollSubscriptions {
-  private readonly open_ = new Map<string, Entry>();
+export class LongPoll<T> {
+  private readonly open_ = new Map<string, Entry<T>>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly limits: LongPollLimits = DEFAULT_LONG_POLL_LIMITS) {
+  constructor(
+    /** "subscription" or "watch", for error messages. */
+    private readonly what: string,
+    private readonly limits: LongPollLimits = DEFAULT_LONG_POLL_LIMITS,
+  ) {
     this.sweeper = setInterval(() => this.sweep(), Math.min(5_000, limits.idleExpiryMs));
     this.sweeper.unref();
   }
 
-  open(sub: OpenSubscription): string {
+  open(sub: Pollable<T>): string {
     this.open_.set(sub.id, { sub, lastPollMs: Date.now(), polling: false });
     return sub.id;
   }
 
-  async poll(
-    id: string,
-    maxItems: number,
-    waitMs: number,
-  ): Promise<Array<{ digest: Digest } | { gap: GapNotice }>> {
+  async poll(id: string, maxItems: number, waitMs: number): Promise<T[]> {
     const e = this.open_.get(id);
     if (!e)
       throw ApiError.notFound(
-        `subscription "${id}" is unknown or expired (idle over ${this.limits.idleExpiryMs} ms)`,
+        `${this.what} "${id}" is unknown or expired (idle over ${this.limits.idleExpiryMs} ms)`,
       );
     if (e.polling)
-      throw ApiError.invalidArgument("subscriptionId", "a poll of this subscription is already waiting");
+      throw ApiError.invalidArgument(`${this.what}Id`, `a poll of this ${this.what} is already waiting`);
     const max = Math.max(1, Math.min(maxItems > 0 ? maxItems : this.limits.maxItems, this.limits.maxItems));
     const wait = Math.max(0, Math.min(waitMs, this.limits.maxWaitMs));
     e.lastPollMs = Date.now();
-    let items = e.sub.drain(max);
+    let items = this.drain(id, e, max);
     if (items.length === 0 && wait > 0) {
       e.polling = true;
       await new Promise<void>((resolve) => {
@@ -71,9 +78,19 @@ export class LongPollSubscriptions {
       e.polling = false;
       e.lastPollMs = Date.now();
       if (!this.open_.has(id)) return [];
-      items = e.sub.drain(max);
+      items = this.drain(id, e, max);
     }
     return items;
+  }
+
+  /** A source that throws (fell behind) is closed; the client sees the error once. */
+  private drain(id: string, e: Entry<T>, max: number): T[] {
+    try {
+      return e.sub.drain(max);
+    } catch (err) {
+      this.close(id);
+      throw err;
+    }
   }
 
   close(id: string): void {

@@ -3,11 +3,22 @@ import type { AddressInfo, Server } from "node:net";
 import thrift from "thrift";
 import type { HostPort } from "../config/index.js";
 import type { InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
+import type { MemberEvent, ServiceEvent } from "../gen/proto/hearsay/v1/types.js";
 import type { Logger } from "../logging/index.js";
 import type { GatewayApi } from "./api.js";
 import type { Caller } from "./auth.js";
 import { ApiError, asApiError } from "./errors.js";
-import { LongPollSubscriptions } from "./long-poll.js";
+import type { OpenSubscription } from "./digest-service.js";
+import { LongPoll } from "./long-poll.js";
+import {
+  listServicesFromThrift,
+  memberEventToThrift,
+  registerServiceFromThrift,
+  serviceEventToThrift,
+  serviceToThrift,
+  watchMembersFromThrift,
+  watchServicesFromThrift,
+} from "./thrift-services.js";
 import { toThriftI64 } from "./thrift-i64.js";
 import {
   digestTypeToThrift,
@@ -21,21 +32,21 @@ import {
   subscribeFromThrift,
   ttypes,
 } from "./thrift-types.js";
+import { WatchQueue } from "./watch-queue.js";
 
 // Thrift's Node generator emits CommonJS; load it natively (see scripts/gen/ts.sh).
 const require = createRequire(import.meta.url);
 const Gateway = require("../gen/thrift/Gateway.js") as { Processor: unknown };
 
-/** Thrift methods that are not built yet, with the gRPC operation each mirrors. */
-const PENDING: Readonly<Record<string, string>> = {
-  watchMembers: "watchMembers (Thrift long-poll)",
-  pollMembers: "watchMembers (Thrift long-poll)",
-  registerService: "RegisterService",
-  deregisterService: "DeregisterService",
-  listServices: "ListServices",
-  watchServices: "WatchServices",
-  pollServices: "WatchServices",
-};
+/** Member or service events held for one watcher between polls before it is ended. */
+const MAX_QUEUED_WATCH_EVENTS = 10_000;
+
+/** What a Thrift connection polls: subscriptions, member watches, service watches. */
+interface Polls {
+  subscriptions: LongPoll<ReturnType<OpenSubscription["drain"]>[number]>;
+  members: LongPoll<MemberEvent>;
+  services: LongPoll<ServiceEvent>;
+}
 
 function toThriftError(err: unknown): object {
   const e = asApiError(err);
@@ -59,11 +70,7 @@ function infoToThrift(i: InfoResponse): object {
 
 type Callback = (err: unknown, result?: unknown) => void;
 
-function handler(
-  api: GatewayApi,
-  log: Logger,
-  polls: LongPollSubscriptions,
-): Record<string, (...args: unknown[]) => void> {
+function handler(api: GatewayApi, log: Logger, polls: Polls): Record<string, (...args: unknown[]) => void> {
   // Callback style (the handler's arity differs from the method's), so errors map cleanly.
   const method =
     (name: string, fn: (args: unknown[], caller: Caller) => unknown) =>
@@ -76,7 +83,21 @@ function handler(
         cb(toThriftError(err));
       }
     };
-  const h: Record<string, (...args: unknown[]) => void> = {
+  /** poll(token, id, maxItems, waitMs): waits without blocking the connection's other calls. */
+  const poll =
+    <T>(from: LongPoll<T>, convert: (items: T[]) => unknown) =>
+    (...args: unknown[]) => {
+      const [token, id, maxItems, waitMs] = args;
+      const cb = args[args.length - 1] as Callback;
+      Promise.resolve()
+        .then(() => api.authenticate({ token: str(token) || null }))
+        .then(() => from.poll(str(id), Number(maxItems) || 0, Number(waitMs) || 0))
+        .then((items) => cb(null, convert(items)))
+        .catch((err: unknown) => cb(toThriftError(err)));
+    };
+  let nextWatch = 1;
+  const watchId = (kind: string) => `${kind}-${Date.now().toString(36)}-${nextWatch++}`;
+  return {
     info: method("info", ([, overlay], c) => infoToThrift(api.info(c, str(overlay)))),
     registerDigestType: method("registerDigestType", ([, req], c) => {
       const r = api.registerDigestType(c, registerFromThrift(req));
@@ -100,20 +121,13 @@ function handler(
       return api.publishBatch(c, str(overlay), batch).map(publishResponseToThrift);
     }),
     subscribe: method("subscribe", ([token, req], c) =>
-      polls.open(api.subscribe(c, subscribeFromThrift(req), `thrift:${str(token)}`)),
+      polls.subscriptions.open(api.subscribe(c, subscribeFromThrift(req), `thrift:${str(token)}`)),
     ),
-    poll: (...args: unknown[]) => {
-      const [token, id, maxItems, waitMs] = args;
-      const cb = args[args.length - 1] as Callback;
-      Promise.resolve()
-        .then(() => api.authenticate({ token: str(token) || null }))
-        .then(() => polls.poll(str(id), Number(maxItems) || 0, Number(waitMs) || 0))
-        .then((items) => cb(null, pollItemsToThrift(items)))
-        .catch((err: unknown) => cb(toThriftError(err)));
-    },
+    poll: poll(polls.subscriptions, pollItemsToThrift),
     unsubscribe: method("unsubscribe", ([, id], c) => {
       api.authenticate(c);
-      polls.close(str(id));
+      // One call ends a subscription or a member or service watch.
+      for (const p of [polls.subscriptions, polls.members, polls.services]) p.close(str(id));
     }),
     listMembers: method("listMembers", ([, req], c) => {
       const r = (req ?? {}) as { overlay?: unknown; statuses?: unknown; tags?: unknown };
@@ -124,18 +138,35 @@ function handler(
       });
       return members.map(memberToThrift);
     }),
+    watchMembers: method("watchMembers", ([, req], c) => {
+      const r = watchMembersFromThrift(req);
+      const q = new WatchQueue<MemberEvent>(watchId("members"), "member", MAX_QUEUED_WATCH_EVENTS, (emit) =>
+        api.watchMembers(c, r, emit),
+      );
+      return polls.members.open(q);
+    }),
+    pollMembers: poll(polls.members, (items) => items.map(memberEventToThrift)),
+    registerService: method("registerService", ([, req], c) =>
+      serviceToThrift(api.registerService(c, registerServiceFromThrift(req))),
+    ),
+    deregisterService: method("deregisterService", ([, overlay, name, id], c) =>
+      api.deregisterService(c, { overlay: str(overlay), name: str(name), id: str(id) }),
+    ),
+    listServices: method("listServices", ([, req], c) =>
+      api.listServices(c, listServicesFromThrift(req)).map(serviceToThrift),
+    ),
+    watchServices: method("watchServices", ([, req], c) => {
+      const r = watchServicesFromThrift(req);
+      const q = new WatchQueue<ServiceEvent>(
+        watchId("services"),
+        "service",
+        MAX_QUEUED_WATCH_EVENTS,
+        (emit) => api.watchServices(c, r, emit),
+      );
+      return polls.services.open(q);
+    }),
+    pollServices: poll(polls.services, (items) => items.map(serviceEventToThrift)),
   };
-  for (const [method, operation] of Object.entries(PENDING)) {
-    h[method] = (...args: unknown[]) => {
-      const cb = args[args.length - 1] as Callback;
-      try {
-        api.pending(operation);
-      } catch (err) {
-        cb(toThriftError(err));
-      }
-    };
-  }
-  return h;
 }
 
 export interface ThriftListener {
@@ -150,7 +181,11 @@ export async function startThriftServer(
   maxFrameBytes: number,
   log: Logger,
 ): Promise<ThriftListener> {
-  const polls = new LongPollSubscriptions();
+  const polls: Polls = {
+    subscriptions: new LongPoll("subscription"),
+    members: new LongPoll("watch"),
+    services: new LongPoll("watch"),
+  };
   const server = thrift.createServer(
     Gateway as never,
     handler(api, log, polls) as never,
@@ -179,7 +214,9 @@ export async function startThriftServer(
     address: { host: at.host, port },
     close: () =>
       new Promise<void>((resolve) => {
-        polls.closeAll();
+        polls.subscriptions.closeAll();
+        polls.members.closeAll();
+        polls.services.closeAll();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -1,13 +1,23 @@
 import * as grpc from "@grpc/grpc-js";
 import {
   GatewayClient,
+  type DeregisterServiceResponse,
   type InfoResponse,
   type ListDigestTypesResponse,
   type ListMembersResponse,
+  type ListServicesResponse,
   type PublishResponse,
   type RegisterDigestTypeResponse,
+  type RegisterServiceResponse,
 } from "../gen/proto/hearsay/v1/gateway.js";
-import type { DigestType, Member, MemberEvent, MemberStatus } from "../gen/proto/hearsay/v1/types.js";
+import type {
+  DigestType,
+  Member,
+  MemberEvent,
+  MemberStatus,
+  Service,
+  ServiceEvent,
+} from "../gen/proto/hearsay/v1/types.js";
 import type { Codec } from "./codec.js";
 import {
   type Body,
@@ -19,6 +29,13 @@ import {
 import { FailedPrecondition, fromGrpcError } from "./errors.js";
 import { type Watch, watchMembers, type WatchMembersOptions } from "./members.js";
 import { Publisher, type PublisherOptions } from "./publisher.js";
+import {
+  heartbeat,
+  type ServiceRegistration,
+  type ServiceSpec,
+  watchServices,
+  type WatchServicesOptions,
+} from "./services.js";
 import {
   type NamedSchema,
   schemaFromSource,
@@ -111,6 +128,73 @@ export class HearsayClient {
     const w = watchMembers(
       (req) => this.stream(() => this.stub.watchMembers(req, this.metadata)),
       this.overlay,
+      opts,
+      (x) => this.open.delete(x),
+    );
+    this.open.add(w);
+    return w;
+  }
+
+  /**
+   * Registers a service instance at this gateway, visible on every gateway.
+   * With `ttlMs` the SDK refreshes it every ttlMs / 3 until deregister() or close().
+   */
+  async registerService(
+    spec: ServiceSpec,
+    onError: (err: unknown) => void = () => {},
+  ): Promise<ServiceRegistration> {
+    const req = {
+      overlay: this.overlay,
+      name: spec.name,
+      id: spec.id ?? "",
+      address: spec.address ?? "",
+      port: spec.port,
+      tags: spec.tags ?? {},
+      ttlMs: spec.ttlMs ?? 0,
+    };
+    const call = () =>
+      this.unary<RegisterServiceResponse>((md, o, cb) => this.stub.registerService(req, md, o, cb));
+    const service = (await call()).service!;
+    const reg = heartbeat(
+      service,
+      call,
+      () => this.deregisterService(service.name, service.id),
+      onError,
+      (r) => this.open.delete(r),
+    );
+    this.open.add(reg);
+    return reg;
+  }
+
+  /** Removes an instance this gateway holds; false when there was none. */
+  async deregisterService(name: string, id: string): Promise<boolean> {
+    const req = { overlay: this.overlay, name, id };
+    return (
+      await this.unary<DeregisterServiceResponse>((md, o, cb) => this.stub.deregisterService(req, md, o, cb))
+    ).removed;
+  }
+
+  /** Instances of `name` (or every service), sorted by name then id. */
+  async services(
+    name = "",
+    opts: { passingOnly?: boolean; tags?: Record<string, string> } = {},
+  ): Promise<Service[]> {
+    const req = {
+      overlay: this.overlay,
+      name,
+      passingOnly: opts.passingOnly ?? false,
+      tags: opts.tags ?? {},
+    };
+    return (await this.unary<ListServicesResponse>((md, o, cb) => this.stub.listServices(req, md, o, cb)))
+      .services;
+  }
+
+  /** Changes of service `name` (or all) as they happen, reconnecting by itself. */
+  watchServices(name = "", opts: WatchServicesOptions = {}): Watch<ServiceEvent> {
+    const w = watchServices(
+      (req) => this.stream(() => this.stub.watchServices(req, this.metadata)),
+      this.overlay,
+      name,
       opts,
       (x) => this.open.delete(x),
     );

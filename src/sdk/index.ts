@@ -22,6 +22,7 @@ export {
   type GapReasonName,
 } from "./subscription.js";
 export { type Watch, type WatchMembersOptions } from "./members.js";
+export { type ServiceSpec, type ServiceRegistration, type WatchServicesOptions } from "./services.js";
 export { type ReconnectOptions, backoffDelayMs } from "./backoff.js";
 export {
   HearsayError,
@@ -48,5 +49,9 @@ export {
   MemberEventKind,
   type DigestType,
   SchemaFormat,
+  type Service,
+  ServiceHealth,
+  type ServiceEvent,
+  ServiceEventKind,
   type SourceFile,
 } from "../gen/proto/hearsay/v1/types.js";

@@ -1,8 +1,7 @@
 import { connect as netConnect } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GatewayClient } from "../../src/gen/proto/hearsay/v1/gateway.js";
-import { connect, fromGrpcError, NotFound, Unavailable, Unimplemented } from "../../src/sdk/index.js";
+import { connect, NotFound, Unavailable } from "../../src/sdk/index.js";
 import { type AgentProcess, startAgentProcess } from "../support/agent-process.js";
 import { thriftClient } from "../support/thrift-client.js";
 
@@ -45,23 +44,6 @@ describe("Info over gRPC (TypeScript SDK)", () => {
     await expect(client.info()).rejects.toThrow(NotFound);
     await expect(client.info()).rejects.toThrow(/overlay "elsewhere"/);
     client.close();
-  });
-
-  it("answers operations not built yet with UNIMPLEMENTED naming them", async () => {
-    const stub = new GatewayClient(agent.grpc, grpc.credentials.createInsecure());
-    const err = await new Promise<grpc.ServiceError>((resolve) =>
-      stub.listServices({ overlay: "", name: "", passingOnly: false, tags: {} }, (e) => resolve(e!)),
-    );
-    expect(err.code).toBe(grpc.status.UNIMPLEMENTED);
-    expect(err.details).toMatch(
-      /^ListServices is not implemented by this gateway yet \(service discovery, issue #9\)/,
-    );
-    expect(fromGrpcError(err)).toBeInstanceOf(Unimplemented);
-    expect(fromGrpcError(err).codeName).toBe("UNIMPLEMENTED");
-    const stream = stub.watchServices({ overlay: "", name: "", includeCurrent: false });
-    const streamErr = await new Promise<grpc.ServiceError>((resolve) => stream.on("error", resolve));
-    expect(streamErr.code).toBe(grpc.status.UNIMPLEMENTED);
-    stub.close();
   });
 
   it("reports a closed port as Unavailable, without hanging", async () => {
@@ -114,9 +96,9 @@ describe("info over Thrift", () => {
 
   it("raises HearsayError with the shared codes", async () => {
     const { client, close } = thriftClient(agent.thrift!);
-    await expect(client.listServices!("", {})).rejects.toMatchObject({
-      code: 12,
-      message: expect.stringMatching(/^ListServices is not/),
+    await expect(client.registerService!("", {})).rejects.toMatchObject({
+      code: 3,
+      message: expect.stringMatching(/^name: required/),
     });
     await expect(client.publish!("", "", {})).rejects.toMatchObject({
       code: 3,
