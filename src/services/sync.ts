@@ -2,7 +2,7 @@ import type { Logger } from "../logging/index.js";
 import type { Metrics } from "../overlay/index.js";
 import type { Clock, Rng, TimerHandle } from "../transport/index.js";
 import type { Catalog } from "./catalog.js";
-import type { RegisterInput, ServiceInstance } from "./instance.js";
+import { type RegisterInput, type ServiceInstance, ServiceRefusal } from "./instance.js";
 import type { LocalServices } from "./local.js";
 import { compareVersions, type Snapshot } from "./snapshot.js";
 import { type CatalogMessage, decodeCatalog, encodeCatalog, type VersionRow } from "./wire.js";
@@ -78,7 +78,15 @@ export class CatalogSync {
   }
 
   register(input: RegisterInput): ServiceInstance {
-    const r = this.local.register(input, this.clock.nowMs());
+    let r: ReturnType<LocalServices["register"]>;
+    try {
+      r = this.local.register(input, this.clock.nowMs());
+    } catch (err) {
+      if (err instanceof ServiceRefusal && err.kind === "exhausted") {
+        this.metrics.inc("catalog_limit_hits_total", { limit: err.field });
+      }
+      throw err;
+    }
     if (r.changed) this.published();
     else this.scheduleTtl();
     return r.instance;
