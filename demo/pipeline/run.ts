@@ -124,7 +124,7 @@ async function main(): Promise<number> {
       "consumer c1",
       node("consumer", "--agent", g3.grpc, "--name", "c1", "--count", String(COUNT)),
     );
-    start("broker b1", [...components.broker!.command, "--agent", g2.grpc, "--name", "b1"]);
+    const b1 = start("broker b1", [...components.broker!.command, "--agent", g2.grpc, "--name", "b1"]);
     const p1 = start("processor p1", [...components.processor!.command, "--agent", g3.grpc, "--name", "p1"]);
     const i1 = start("ingest i1", [
       ...components.ingest!.command,
