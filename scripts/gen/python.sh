@@ -11,6 +11,10 @@
 # import types_pb2`) and cannot prefix them, so codegen/prefix_imports.py moves
 # those references under `hearsay._gen` right after generation. Thrift's output
 # imports relatively; `package_prefix` fixes its few absolute names.
+# Also the sample clients' own message classes, from their .proto files, into
+# clients/python/examples/_gen/ (ignored by git): examples/hello.proto (the
+# sample's digest type) and clients/interop/interop.proto (the cross-language
+# interop record).
 # Needs the venv of scripts/bootstrap.d/python.sh, the `thrift` compiler and node.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -45,3 +49,15 @@ mv "$tmp" "$out"
 chmod 755 "$out"
 trap - EXIT
 echo "gen-python: wrote $out (proto + grpc + thrift), schema $(cut -c1-12 "$out/.schema-sha256")"
+
+ex=clients/python/examples/_gen
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/hearsay-gen-python-ex.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+"$py" -m grpc_tools.protoc -Iclients/python/examples --python_out="$tmp" --pyi_out="$tmp" clients/python/examples/hello.proto
+"$py" -m grpc_tools.protoc -Iclients/interop --python_out="$tmp" --pyi_out="$tmp" clients/interop/interop.proto
+touch "$tmp/__init__.py"
+rm -rf "$ex"
+mv "$tmp" "$ex"
+chmod 755 "$ex"
+trap - EXIT
+echo "gen-python: wrote $ex (hello_pb2, interop_pb2 for the samples)"

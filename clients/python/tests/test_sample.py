@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import Gateway
+from gateways import Gateway
 from schema_files import REPO
 
 SAMPLE = REPO / "clients" / "python" / "examples" / "hello.py"
@@ -33,7 +33,13 @@ def check_answers(out: subprocess.CompletedProcess[str], gateway: Gateway) -> No
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"asked gateway {gateway.grpc} (gRPC) who it is -> node {gateway.name}" in out.stdout
     assert f"asked gateway {gateway.thrift} (Thrift) who it is -> node {gateway.name}" in out.stdout
-    assert "publishing and subscribing come with" in out.stdout
+    for label in ("gRPC", "Thrift"):
+        assert f"[{label}] registered samples.python.Hello" in out.stdout
+        assert f"[{label}] published " in out.stdout
+        assert out.stdout.count(f"[{label}] received ") == 5
+    assert "'hello over Thrift, batched' #5" in out.stdout
+    assert "samples.typescript.Hello" in out.stdout  # looked for the other languages' types
+    assert "members (watch_members, current): " in out.stdout and "py-n2 (alive)" in out.stdout
 
 
 def test_sample_fails_plainly_without_a_gateway() -> None:

@@ -6,7 +6,7 @@ __all__ = ["split_host_port"]
 
 
 def split_host_port(address: str) -> tuple[str, int]:
-    """"127.0.0.1:7400" -> ("127.0.0.1", 7400); "[::1]:7400" -> ("::1", 7400)."""
+    """ "127.0.0.1:7400" -> ("127.0.0.1", 7400); "[::1]:7400" -> ("::1", 7400)."""
     host, sep, port = address.rpartition(":")
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(f"address must be host:port (or [v6]:port), got {address!r}")

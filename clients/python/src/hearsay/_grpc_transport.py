@@ -2,51 +2,79 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import grpc
 
+from hearsay import _grpc_convert as cv
 from hearsay._stubs import gateway_pb2, gateway_pb2_grpc
+from hearsay._wire import DigestSink, NewDigest, ServiceSpec, SubscribeSpec
+from hearsay.delivery import PublishResult
 from hearsay.errors import HearsayError, error_from_code
-from hearsay.info import GatewayInfo, Limits
+from hearsay.info import GatewayInfo
+from hearsay.members import Member, MemberEvent, MemberStatus
 from hearsay.options import TlsOptions
+from hearsay.registry import DigestType, RegisteredType
+from hearsay.schema import NamedSchema
+from hearsay.services import Service, ServiceEvent
 
-__all__ = ["GrpcTransport", "from_grpc_error"]
+__all__ = ["GrpcTransport", "from_grpc_error", "from_status", "channel_options", "credentials"]
+
+
+def from_status(code: grpc.StatusCode | None, details: str | None, fallback: str = "") -> HearsayError:
+    """The SDK exception for a gRPC status; status numbers are the shared error codes."""
+    number = code.value[0] if code is not None else 13
+    return error_from_code(number, details or fallback or (code.name if code else "unknown failure"))
 
 
 def from_grpc_error(err: grpc.RpcError) -> HearsayError:
-    """The SDK exception for a failed call; status numbers are the shared error codes."""
-    code = err.code() if isinstance(err, grpc.Call) else None
-    details = err.details() if isinstance(err, grpc.Call) else None
-    number = code.value[0] if code is not None else 13
-    return error_from_code(number, details or str(err))
+    """The SDK exception for a failed call."""
+    if isinstance(err, grpc.Call):
+        return from_status(err.code(), err.details(), str(err))
+    return error_from_code(13, str(err))
 
 
-def _credentials(tls: TlsOptions) -> grpc.ChannelCredentials:
+def credentials(tls: TlsOptions) -> grpc.ChannelCredentials:
     return grpc.ssl_channel_credentials(root_certificates=tls.ca, private_key=tls.key, certificate_chain=tls.cert)
 
 
-def _info(res: gateway_pb2.InfoResponse) -> GatewayInfo:
-    lim = res.limits
-    return GatewayInfo(
-        node_name=res.node_name,
-        overlay=res.overlay,
-        version=res.version,
-        api_version=res.api_version,
-        protocol_version=res.protocol_version,
-        overlay_address=res.overlay_address,
-        uptime_ms=res.uptime_ms,
-        alive_members=res.alive_members,
-        limits=Limits(
-            max_digest_bytes=lim.max_digest_bytes,
-            max_headers=lim.max_headers,
-            max_header_bytes=lim.max_header_bytes,
-            max_types_per_subscription=lim.max_types_per_subscription,
-            max_subscriptions_per_client=lim.max_subscriptions_per_client,
-            max_batch_digests=lim.max_batch_digests,
-        ),
-        features=tuple(res.features),
-    )
+def channel_options(keepalive_ms: int, tls: TlsOptions | None) -> list[tuple[str, Any]]:
+    options: list[tuple[str, Any]] = [
+        # Ping idle connections so quiet subscription streams survive NATs and
+        # proxies; the gateway accepts pings every >= 5 s.
+        ("grpc.keepalive_time_ms", keepalive_ms),
+        ("grpc.keepalive_permit_without_calls", 1),
+        # 0 = no cap on pings while no data flows (a quiet stream is the point).
+        ("grpc.http2.max_pings_without_data", 0),
+        # Reconnects are paced by the SDK's own backoff; keep the channel's short.
+        ("grpc.initial_reconnect_backoff_ms", 100),
+        ("grpc.min_reconnect_backoff_ms", 100),
+        ("grpc.max_reconnect_backoff_ms", 5_000),
+        # Subscribe batches of 1024 x 1 MiB digests are bounded by the gateway's own message cap.
+        ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+    ]
+    if tls is not None and tls.server_name:
+        options.append(("grpc.ssl_target_name_override", tls.server_name))
+    return options
+
+
+class _GrpcStream:
+    """A server-streaming call as a StreamCall; RpcErrors surface as HearsayErrors."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: Any) -> None:
+        self._call = call
+
+    def __iter__(self) -> Iterator[Any]:
+        try:
+            yield from self._call
+        except grpc.RpcError as e:
+            raise from_grpc_error(e) from None
+
+    def cancel(self) -> None:
+        self._call.cancel()
 
 
 class GrpcTransport:
@@ -55,20 +83,11 @@ class GrpcTransport:
     def __init__(
         self, address: str, token: str | None, tls: TlsOptions | None, call_timeout_ms: int, keepalive_ms: int
     ) -> None:
-        options: list[tuple[str, Any]] = [
-            # Ping idle connections so quiet subscription streams survive NATs and
-            # proxies; the gateway accepts pings every >= 5 s.
-            ("grpc.keepalive_time_ms", keepalive_ms),
-            ("grpc.keepalive_permit_without_calls", 1),
-            # 0 = no cap on pings while no data flows (a quiet stream is the point).
-            ("grpc.http2.max_pings_without_data", 0),
-        ]
+        options = channel_options(keepalive_ms, tls)
         if tls is None:
             self._channel = grpc.insecure_channel(address, options=options)
         else:
-            if tls.server_name:
-                options.append(("grpc.ssl_target_name_override", tls.server_name))
-            self._channel = grpc.secure_channel(address, _credentials(tls), options=options)
+            self._channel = grpc.secure_channel(address, credentials(tls), options=options)
         self._stub = gateway_pb2_grpc.GatewayStub(self._channel)
         self._metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {token}"),) if token else ()
         self._timeout_s = call_timeout_ms / 1000
@@ -78,10 +97,73 @@ class GrpcTransport:
         try:
             return getattr(self._stub, method)(request, timeout=self._timeout_s, metadata=self._metadata)
         except grpc.RpcError as e:
-            raise from_grpc_error(e) from e
+            raise from_grpc_error(e) from None
 
     def info(self, overlay: str) -> GatewayInfo:
-        return _info(self.unary("Info", gateway_pb2.InfoRequest(overlay=overlay)))
+        return cv.info(self.unary("Info", gateway_pb2.InfoRequest(overlay=overlay)))
+
+    def register_type(
+        self, overlay: str, schema: NamedSchema, skip_payload_validation: bool, description: str
+    ) -> RegisteredType:
+        req = cv.register_request(overlay, schema, skip_payload_validation, description)
+        return cv.registered(self.unary("RegisterDigestType", req))
+
+    def get_type(self, overlay: str, name: str) -> DigestType:
+        return cv.digest_type(self.unary("GetDigestType", gateway_pb2.GetDigestTypeRequest(overlay=overlay, name=name)))
+
+    def list_types(self, overlay: str, name_prefix: str) -> list[DigestType]:
+        req = gateway_pb2.ListDigestTypesRequest(overlay=overlay, name_prefix=name_prefix)
+        return [cv.digest_type(t) for t in self.unary("ListDigestTypes", req).types]
+
+    def publish(self, overlay: str, digest: NewDigest) -> PublishResult:
+        res = self.unary("Publish", gateway_pb2.PublishRequest(overlay=overlay, digest=cv.new_digest(digest)))
+        return cv.publish_result(res)
+
+    def publish_stream(self, overlay: str, batches: Iterable[list[NewDigest]], timeout_s: float) -> list[PublishResult]:
+        def requests() -> Iterator[gateway_pb2.PublishStreamRequest]:
+            for batch in batches:
+                yield cv.publish_stream_request(overlay, batch)
+
+        try:
+            res = self._stub.PublishStream(requests(), timeout=timeout_s, metadata=self._metadata)
+        except grpc.RpcError as e:
+            raise from_grpc_error(e) from None
+        return [cv.publish_result(r) for r in res.results]
+
+    def subscribe(self, spec: SubscribeSpec) -> _GrpcStream:
+        return _GrpcStream(self._stub.Subscribe(cv.subscribe_request(spec), metadata=self._metadata))
+
+    def subscription_handler(self, sink: DigestSink) -> Callable[[Any], list[Any]]:
+        return cv.subscription_handler(sink)
+
+    def members(self, overlay: str, statuses: tuple[MemberStatus, ...], tags: Mapping[str, str]) -> list[Member]:
+        res = self.unary("ListMembers", cv.list_members_request(overlay, statuses, tags))
+        return [cv.member(m) for m in res.members]
+
+    def watch_members(self, overlay: str, include_current: bool, tags: Mapping[str, str]) -> _GrpcStream:
+        req = gateway_pb2.WatchMembersRequest(overlay=overlay, include_current=include_current, tags=tags)
+        return _GrpcStream(self._stub.WatchMembers(req, metadata=self._metadata))
+
+    def member_events(self, item: Any) -> list[MemberEvent]:
+        return [cv.member_event(item)]
+
+    def register_service(self, overlay: str, spec: ServiceSpec) -> Service:
+        return cv.service(self.unary("RegisterService", cv.register_service_request(overlay, spec)).service)
+
+    def deregister_service(self, overlay: str, name: str, id: str) -> bool:
+        req = gateway_pb2.DeregisterServiceRequest(overlay=overlay, name=name, id=id)
+        return bool(self.unary("DeregisterService", req).removed)
+
+    def services(self, overlay: str, name: str, passing_only: bool, tags: Mapping[str, str]) -> list[Service]:
+        req = gateway_pb2.ListServicesRequest(overlay=overlay, name=name, passing_only=passing_only, tags=tags)
+        return [cv.service(s) for s in self.unary("ListServices", req).services]
+
+    def watch_services(self, overlay: str, name: str, include_current: bool) -> _GrpcStream:
+        req = gateway_pb2.WatchServicesRequest(overlay=overlay, name=name, include_current=include_current)
+        return _GrpcStream(self._stub.WatchServices(req, metadata=self._metadata))
+
+    def service_events(self, item: Any) -> list[ServiceEvent]:
+        return [cv.service_event(item)]
 
     def close(self) -> None:
         self._channel.close()

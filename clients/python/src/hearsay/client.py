@@ -2,34 +2,53 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
-from typing import Literal, Protocol
+from typing import Any, Literal
 
+from hearsay._backoff import ReconnectOptions
+from hearsay._checks import int_in, name_arg, reconnect_options
+from hearsay._classes import ClassTable, check_headers
+from hearsay._directory import DirectoryMixin
 from hearsay._grpc_transport import GrpcTransport
+from hearsay._service_keeper import ServiceKeeper
+from hearsay._stream import ResilientStream, RetryHook, StreamSpec
+from hearsay._sub_state import SubscriptionState
 from hearsay._thrift_transport import ThriftTransport
+from hearsay._wire import NewDigest, Wire
+from hearsay.codec import check_message_class
+from hearsay.cursor import Cursor
+from hearsay.delivery import Delivery, PublishResult
 from hearsay.info import GatewayInfo
 from hearsay.options import TlsOptions
+from hearsay.publisher import Publisher
+from hearsay.registry import DigestType, RegisteredType
+from hearsay.schema import NamedSchema, SourceFormat, schema_from_file, schema_from_source, schema_of_class
+from hearsay.subscription import BackgroundSubscription, Subscription
+from hearsay.watch import Watch
 
-__all__ = ["Client", "connect", "Transport", "DEFAULT_GRPC_ADDRESS"]
+__all__ = ["Client", "connect", "Transport", "DEFAULT_GRPC_ADDRESS", "Start"]
 
 Transport = Literal["grpc", "thrift"]
+Start = Literal["latest", "earliest"]
 
 #: Where `hearsay agent` serves gRPC unless told otherwise. Thrift is off by
 #: default on the gateway, so it has no default address here.
 DEFAULT_GRPC_ADDRESS = "127.0.0.1:7400"
 
-
-class _Wire(Protocol):
-    def info(self, overlay: str) -> GatewayInfo: ...
-    def close(self) -> None: ...
+#: Events a watch buffers before it stops reading.
+MAX_QUEUED_EVENTS = 1_024
 
 
-class Client:
+class Client(DirectoryMixin):
     """A connection to one Hearsay gateway; close it when done (or use `with`).
 
     Either transport offers the same methods and raises the same exceptions
     (hearsay.HearsayError subclasses). Connections are made on the first call,
-    so an unreachable gateway surfaces there as hearsay.Unavailable.
+    so an unreachable gateway surfaces there as hearsay.Unavailable. A Client
+    may be shared by threads.
     """
 
     def __init__(
@@ -43,24 +62,39 @@ class Client:
         call_timeout_ms: int = 10_000,
         keepalive_ms: int = 30_000,
     ) -> None:
-        if call_timeout_ms <= 0:
-            raise ValueError(f"call_timeout_ms must be > 0, got {call_timeout_ms}")
+        if address is not None and not isinstance(address, str):
+            raise TypeError(f"address: a 'host:port' str, got {type(address).__name__}")
+        if token is not None and (not isinstance(token, str) or not token or any(c.isspace() for c in token)):
+            raise ValueError("token: a non-empty str without spaces (or None)")
+        int_in(call_timeout_ms, "call_timeout_ms", 1, 3_600_000)
+        int_in(keepalive_ms, "keepalive_ms", 1_000, 3_600_000)
+        name_arg(overlay, "overlay", allow_empty=True)
+        if tls is not None and not isinstance(tls, (bool, TlsOptions)):
+            raise TypeError(f"tls: True, None or a TlsOptions, got {type(tls).__name__}")
         tls_options = TlsOptions() if tls is True else (tls or None)
         self._overlay = overlay
         self._transport_name: Transport = transport
-        self._wire: _Wire
+        self._call_timeout_ms = call_timeout_ms
+        self._wire: Wire
         if transport == "grpc":
             self._address = address or DEFAULT_GRPC_ADDRESS
             self._wire = GrpcTransport(self._address, token, tls_options, call_timeout_ms, keepalive_ms)
         elif transport == "thrift":
             if not address:
-                raise ValueError("transport='thrift' needs the gateway's Thrift address (host:port)")
+                raise ValueError("address: transport='thrift' needs the gateway's Thrift address (host:port)")
             if tls_options is not None:
-                raise ValueError("TLS is offered on the gRPC transport only")
+                raise ValueError("tls: TLS is offered on the gRPC transport only")
             self._address = address
             self._wire = ThriftTransport(address, token, call_timeout_ms)
         else:
-            raise ValueError(f"transport must be 'grpc' or 'thrift', got {transport!r}")
+            raise ValueError(f"transport: 'grpc' or 'thrift', got {transport!r}")
+        self._classes = ClassTable()
+        self._open: set[Any] = set()
+        self._open_lock = threading.Lock()
+        self._keeper = ServiceKeeper(
+            lambda s: self._wire.register_service(self._overlay, s),
+            lambda name, sid: self._wire.deregister_service(self._overlay, name, sid),
+        )
         self._closed = False
 
     @property
@@ -80,11 +114,241 @@ class Client:
         """The gateway's node name, version, API version, limits and features."""
         return self._live().info(self._overlay)
 
+    # -- digest types ---------------------------------------------------------------
+
+    def register_type(
+        self, message_class: type, *, description: str = "", skip_payload_validation: bool = False
+    ) -> RegisteredType:
+        """Registers the type of a protobuf generated class (its FileDescriptorSet, imports
+        included) or of a Thrift generated struct class. Identical re-registration is fine
+        (created=False); an incompatible change raises FailedPrecondition naming the field."""
+        schema = schema_of_class(message_class)
+        return self._register(schema, message_class, description, skip_payload_validation)
+
+    def register_type_from_file(
+        self,
+        path: str | Path,
+        type_name: str,
+        *,
+        include_paths: Sequence[str | Path] | None = None,
+        message_class: type | None = None,
+        description: str = "",
+        skip_payload_validation: bool = False,
+    ) -> RegisteredType:
+        """Registers `type_name` from a .proto or .thrift file and the files it imports.
+
+        include_paths: where imports are looked up (default: the file's directory).
+        message_class: the generated class to publish and decode this type with.
+        """
+        schema = schema_from_file(path, type_name, include_paths)
+        return self._register(schema, message_class, description, skip_payload_validation)
+
+    def register_type_from_source(
+        self,
+        type_name: str,
+        files: str | Mapping[str, str] | Sequence[tuple[str, str]],
+        format: SourceFormat,
+        *,
+        message_class: type | None = None,
+        description: str = "",
+        skip_payload_validation: bool = False,
+    ) -> RegisteredType:
+        """Registers `type_name` from schema text: one file's content, {path: content} or [(path, content)]."""
+        schema = schema_from_source(type_name, files, format)
+        return self._register(schema, message_class, description, skip_payload_validation)
+
+    def get_type(self, name: str) -> DigestType:
+        """One registered type; NotFound if unknown."""
+        return self._live().get_type(self._overlay, name_arg(name, "name"))
+
+    def list_types(self, name_prefix: str = "") -> list[DigestType]:
+        """Registered types sorted by name, optionally only those starting with `name_prefix`."""
+        return self._live().list_types(self._overlay, name_arg(name_prefix, "name_prefix", allow_empty=True))
+
+    def _register(self, schema: NamedSchema, cls: type | None, description: str, skip: bool) -> RegisteredType:
+        if cls is not None:
+            check_message_class(cls, "message_class")
+        name_arg(description, "description", allow_empty=True)
+        if not isinstance(skip, bool):
+            raise TypeError(f"skip_payload_validation: a bool, got {skip!r}")
+        registered = self._live().register_type(self._overlay, schema, skip, description)
+        if cls is not None:
+            self._classes.bind(schema.name, cls)
+        return registered
+
+    # -- publishing -----------------------------------------------------------------
+
+    def publish(
+        self,
+        message: Any,
+        payload: bytes | None = None,
+        *,
+        json: str | Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> PublishResult:
+        """Publishes one digest once the gateway has logged it; `.id` is "origin:sequence".
+
+        message: a protobuf message or Thrift struct (its type from its class), or a
+        registered type name with `payload` (encoded bytes) or `json` (text or a mapping
+        the gateway encodes with the type's schema).
+        """
+        digest = self._classes.new_digest(message, payload, json, headers)
+        return self._live().publish(self._overlay, digest)
+
+    def publish_batch(
+        self, messages: Iterable[Any], *, headers: Mapping[str, str] | None = None, max_batch: int = 1024
+    ) -> list[PublishResult]:
+        """Publishes many digests in one call (PublishStream / publishBatch), in order.
+
+        messages: message objects, or (type name, payload bytes) pairs. If one is refused
+        the call raises its error naming its index; the ones before it stay published.
+        """
+        int_in(max_batch, "max_batch", 1, 1 << 20)
+        hdrs = check_headers(headers)
+        digests: list[NewDigest] = []
+        for i, m in enumerate(messages):
+            if isinstance(m, tuple):
+                if len(m) != 2:
+                    raise ValueError(f"messages[{i}]: a message object or a (type name, payload) pair")
+                digests.append(self._classes.new_digest(m[0], m[1], None, hdrs))
+            else:
+                digests.append(self._classes.new_digest(m, None, None, hdrs))
+        batches = [digests[i : i + max_batch] for i in range(0, len(digests), max_batch)]
+        timeout_s = self._call_timeout_ms / 1000 * max(1, len(batches))
+        return self._live().publish_stream(self._overlay, batches, timeout_s)
+
+    def publisher(
+        self,
+        *,
+        max_batch: int = 1024,
+        linger_ms: float = 5,
+        max_pending: int = 65_536,
+        max_stream_digests: int | None = None,
+        max_stream_ms: int = 250,
+    ) -> Publisher:
+        """A batching publisher for high rates: publish() returns a future; close() flushes.
+
+        max_batch: most digests per request (the gateway allows Info.limits.max_batch_digests).
+        linger_ms: how long a partial batch waits for more digests.
+        max_pending: digests queued or unacknowledged before publish() waits for room.
+        max_stream_digests: digests per stream before it is ended for acknowledgements (16 x max_batch).
+        max_stream_ms: longest a stream stays open, so acknowledgements come at least this often.
+        """
+        p = Publisher(
+            self._live(),
+            self._overlay,
+            self._classes.new_digest,
+            max_batch=max_batch,
+            linger_ms=linger_ms,
+            max_pending=max_pending,
+            max_stream_digests=max_stream_digests,
+            max_stream_ms=max_stream_ms,
+            call_timeout_ms=self._call_timeout_ms,
+            on_close=self._untrack,
+        )
+        self._track(p)
+        return p
+
+    # -- subscribing ----------------------------------------------------------------
+
+    def subscribe(
+        self,
+        types: Any,
+        *,
+        resume_from: Cursor | None = None,
+        start: Start = "latest",
+        include_json: bool = False,
+        max_batch_digests: int = 0,
+        keepalive_ms: int = 15_000,
+        reconnect: bool | ReconnectOptions = True,
+        max_queued: int = 4_096,
+        on_retry: RetryHook | None = None,
+    ) -> Subscription:
+        """Subscribes to digest types and returns an iterator of deliveries.
+
+        types: message classes (deliveries carry decoded messages) or type names
+        (decoded too when this client knows a class for the name), one or a list.
+        resume_from: continue after this cursor; (origin, type) pairs absent from it
+        follow `start` ("latest": published from now on; "earliest": all retained).
+        keepalive_ms: gateway keep-alive period on a quiet stream; the stream is
+        reopened after 3 silent periods + 5 s.
+        reconnect: reopen after failures (100 ms doubling to 5 s, jittered) resuming
+        from the last cursor; False = raise the first failure.
+        max_queued: deliveries buffered before the SDK stops reading (backpressure).
+        on_retry: told (error, attempt, delay_ms) about each failure that will be retried.
+        """
+        names, classes = self._classes.subscription_types(types)
+        if resume_from is not None and not isinstance(resume_from, Cursor):
+            raise TypeError(
+                f"resume_from: a hearsay.Cursor (e.g. Cursor.from_json(...)), got {type(resume_from).__name__}"
+            )
+        if start not in ("latest", "earliest"):
+            raise ValueError(f"start: 'latest' or 'earliest', got {start!r}")
+        if not isinstance(include_json, bool):
+            raise TypeError(f"include_json: a bool, got {include_json!r}")
+        int_in(max_batch_digests, "max_batch_digests", 0, 1 << 20)
+        int_in(keepalive_ms, "keepalive_ms", 1_000, 300_000)
+        int_in(max_queued, "max_queued", 1, 1 << 24)
+        retry = reconnect_options(reconnect)
+        wire = self._live()
+        state = SubscriptionState(
+            self._overlay,
+            names,
+            classes,
+            resume_from,
+            start == "earliest",
+            include_json,
+            max_batch_digests,
+            keepalive_ms,
+        )
+        handle = wire.subscription_handler(state)
+        spec = StreamSpec(
+            open=lambda: wire.subscribe(state.request()),
+            handle=handle,
+            reconnect=retry,
+            idle_timeout_ms=keepalive_ms * 3 + 5_000 if self._transport_name == "grpc" else 0,
+            max_queued=max_queued,
+            on_retry=on_retry,
+            name=f"hearsay-subscribe {','.join(names)[:60]}",
+        )
+        return Subscription(state, lambda: self._stream(spec))
+
+    def subscribe_in_background(
+        self,
+        types: Any,
+        on_delivery: Callable[[Delivery], object],
+        *,
+        on_error: Callable[[BaseException], object] | None = None,
+        **options: Any,
+    ) -> BackgroundSubscription:
+        """subscribe() with each delivery handed to `on_delivery` on a background thread.
+
+        Takes subscribe()'s keyword options. If the callback raises (or the gateway
+        refuses the subscription), it ends and `on_error` gets the exception.
+        """
+        if not callable(on_delivery):
+            raise TypeError(f"on_delivery: a callable taking one Delivery, got {on_delivery!r}")
+        if on_error is not None and not callable(on_error):
+            raise TypeError(f"on_error: a callable taking the exception, got {on_error!r}")
+        return BackgroundSubscription(self.subscribe(types, **options), on_delivery, on_error)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
     def close(self) -> None:
-        """Closes the connection; further calls raise RuntimeError. Safe to call twice."""
-        if not self._closed:
-            self._closed = True
-            self._wire.close()
+        """Ends open subscriptions and watches, aborts publishers (close() them first to
+        flush), deregisters TTL-kept services, closes the connection. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        with self._open_lock:
+            things, self._open = list(self._open), set()
+        for t in things:
+            if isinstance(t, Publisher):
+                t.abort()
+            else:
+                t.close()  # a ResilientStream
+        self._keeper.stop(deregister=True)
+        self._wire.close()
 
     def __enter__(self) -> Client:
         return self
@@ -98,10 +362,52 @@ class Client:
         state = "closed" if self._closed else "open"
         return f"<hearsay.Client {self._transport_name} {self._address} {state}>"
 
-    def _live(self) -> _Wire:
+    def _live(self) -> Wire:
         if self._closed:
             raise RuntimeError("this hearsay.Client is closed")
         return self._wire
+
+    def _track(self, thing: Any) -> None:
+        with self._open_lock:
+            self._open.add(thing)
+
+    def _untrack(self, thing: Any) -> None:
+        with self._open_lock:
+            self._open.discard(thing)
+
+    def _stream(self, spec: StreamSpec) -> ResilientStream[Any]:
+        # Tracked until it ends, so close() can end it; the reader thread keeps it alive.
+        holder: list[ResilientStream[Any]] = []
+
+        def ended(_err: object) -> None:
+            if holder:
+                self._untrack(holder[0])
+
+        stream: ResilientStream[Any] = ResilientStream(spec, on_end=ended)
+        holder.append(stream)
+        if not stream.ended:
+            self._track(stream)
+        return stream
+
+    def _watch(
+        self,
+        open_call: Callable[[], Any],
+        events: Callable[[Any], list[Any]],
+        reconnect: bool | ReconnectOptions,
+        on_retry: RetryHook | None,
+        what: str,
+    ) -> Watch[Any]:
+        spec = StreamSpec(
+            open=open_call,
+            handle=events,
+            reconnect=reconnect_options(reconnect),
+            # The gateway sends no keep-alives on watches; gRPC pings and poll answers show liveness.
+            idle_timeout_ms=0,
+            max_queued=MAX_QUEUED_EVENTS,
+            on_retry=on_retry,
+            name=f"hearsay-watch {what}",
+        )
+        return Watch(self._stream(spec), what)
 
 
 def connect(

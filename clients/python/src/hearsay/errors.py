@@ -24,6 +24,7 @@ __all__ = [
     "Unavailable",
     "Unauthenticated",
     "error_from_code",
+    "is_retryable",
 ]
 
 
@@ -33,19 +34,23 @@ class HearsayError(Exception):
     #: The code this class stands for (0 on the base class).
     CODE: ClassVar[int] = 0
 
-    def __init__(self, message: str, code: int | None = None) -> None:
+    def __init__(self, message: str, code: int | None = None, *, published: bool | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code: int = self.CODE if code is None else code
+        #: On a batching publisher's failure: True when this digest was published anyway
+        #: (it came before the refused one in its stream), False when it was not, None
+        #: when unknown (the connection failed) or not a publish.
+        self.published: bool | None = published
 
     @property
     def code_name(self) -> str:
         """Stable name of the code, e.g. "NOT_FOUND" (as in errors.proto without the prefix)."""
         return _NAMES.get(self.code, f"CODE_{self.code}")
 
-    def __reduce__(self) -> tuple[type[HearsayError], tuple[str, int]]:
+    def __reduce__(self) -> tuple[type[HearsayError], tuple[str, int], dict[str, object]]:
         # Keep the code through pickling (Internal may carry a non-shared one).
-        return (type(self), (self.message, self.code))
+        return (type(self), (self.message, self.code), {"published": self.published})
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code} {self.code_name}, message={self.message!r})"
@@ -160,3 +165,14 @@ _NAMES: dict[int, str] = {
 def error_from_code(code: int, message: str) -> HearsayError:
     """The exception for a code; codes outside the shared list become Internal, keeping the number."""
     return _CLASSES.get(code, Internal)(message, code)
+
+
+#: Codes worth reopening a stream for: the gateway went away or the transport broke
+#: (CANCELLED by the server, UNKNOWN, DEADLINE_EXCEEDED, INTERNAL from a broken
+#: HTTP/2 stream, UNAVAILABLE). Refusals of the request itself are final.
+_RETRYABLE = frozenset({1, 2, 4, 13, 14})
+
+
+def is_retryable(err: HearsayError) -> bool:
+    """Whether a failed stream is worth reopening (the same set as the TypeScript SDK's)."""
+    return err.code in _RETRYABLE
