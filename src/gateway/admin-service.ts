@@ -5,12 +5,15 @@ import {
   type KeyringResponse,
   type KeyRequest,
   type ListKeysRequest,
+  type SetTagsRequest,
+  type SetTagsResponse,
 } from "../gen/proto/hearsay/v1/admin.js";
 import type { Logger } from "../logging/index.js";
 import { KEY_BYTES } from "../overlay/index.js";
 import { type Authorizer, bearerToken, type Caller } from "./auth.js";
 import { ApiError, asApiError, codeName, ErrorCode } from "./errors.js";
 import type { ExtraService } from "./grpc-server.js";
+import { type TagAdmin, TagEditor } from "./tag-editor.js";
 
 export type KeyOperation = "list" | "install" | "use" | "remove";
 
@@ -37,18 +40,35 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** hearsay.v1.Admin independent of its transport: checks the caller and the key, then fans out. */
 export class AdminApi {
-  constructor(
-    private readonly deps: { auth: Authorizer; keys: KeyAdmin; overlay: string },
-    private readonly log: Logger,
-  ) {}
+  private readonly tagEditor: TagEditor;
 
-  async keys(caller: Caller, overlay: string, op: KeyOperation, keyText: string): Promise<KeyringResponse> {
+  constructor(
+    private readonly deps: { auth: Authorizer; keys: KeyAdmin; tags: TagAdmin; overlay: string },
+    private readonly log: Logger,
+  ) {
+    this.tagEditor = new TagEditor(deps.tags);
+  }
+
+  /** SetTags: checks the caller and the request, then applies it to this node's tags. */
+  setTags(caller: Caller, req: SetTagsRequest): SetTagsResponse {
     this.deps.auth.authorizeAdmin(caller);
+    this.checkOverlay(req.overlay);
+    const res = this.tagEditor.apply(req.set, req.deleteKeys);
+    if (res.changed) this.log.info("member tags changed", { tags: res.tags });
+    return res;
+  }
+
+  private checkOverlay(overlay: string): void {
     if (overlay !== "" && overlay !== this.deps.overlay) {
       throw ApiError.notFound(
         `overlay "${overlay}" is not served by this gateway (it serves "${this.deps.overlay}")`,
       );
     }
+  }
+
+  async keys(caller: Caller, overlay: string, op: KeyOperation, keyText: string): Promise<KeyringResponse> {
+    this.deps.auth.authorizeAdmin(caller);
+    this.checkOverlay(overlay);
     const key = op === "list" ? null : parseKey(keyText);
     if (!this.deps.keys.enabled) {
       throw new ApiError(
@@ -135,6 +155,7 @@ export function adminService(api: AdminApi, log: Logger): ExtraService {
     installKey: keyCall("InstallKey", "install"),
     useKey: keyCall("UseKey", "use"),
     removeKey: keyCall("RemoveKey", "remove"),
+    setTags: asyncUnary(log, "SetTags", async (req: SetTagsRequest, c) => api.setTags(c, req)),
   };
   return { definition: AdminService, implementation };
 }

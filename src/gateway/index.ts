@@ -25,4 +25,5 @@ export {
   type KeyOperation,
   type MemberKeys,
 } from "./admin-service.js";
+export { type TagAdmin, MAX_TAG_KEY_BYTES, MAX_TAG_VALUE_BYTES } from "./tag-editor.js";
 export type { ExtraService } from "./grpc-server.js";
