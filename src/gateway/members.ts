@@ -68,11 +68,24 @@ export class MemberDirectory {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** Events for a watcher: CURRENT for each known member first when asked, then live changes. */
+  /**
+   * Events for a watcher: CURRENT for each known member first when asked, then
+   * live changes. With a tag filter, a member that stops carrying the tags gets
+   * one last event (its new tags show it no longer matches), then no more.
+   */
   watch(req: WatchMembersRequest, emit: (e: MemberEvent) => void): () => void {
     const tags = checkTags(req.tags);
+    const matching = new Set(
+      this.node
+        .members()
+        .filter((m) => hasTags(m, tags))
+        .map((m) => m.name),
+    );
     const unsubscribe = this.node.onMemberChange((c: MemberChange) => {
-      if (hasTags(c.member, tags)) emit(this.event(KIND[c.type], c.member));
+      const name = c.member.name;
+      if (hasTags(c.member, tags) && c.type !== "reap") matching.add(name);
+      else if (!matching.delete(name)) return;
+      emit(this.event(KIND[c.type], c.member));
     });
     if (req.includeCurrent) {
       for (const m of this.node.members()) {
