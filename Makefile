@@ -48,4 +48,4 @@ demo: bootstrap build ## a 3-gateway overlay on loopback and the sample client o
 	@node scripts/demo.mjs
 
 clean: ## remove build output and generated code
-	rm -rf dist src/gen clients/python/src/hearsay/_gen clients/python/examples/_gen clients/java/target clients/ruby/lib/hearsay/gen
+	rm -rf dist src/gen clients/python/src/hearsay/_gen clients/python/examples/_gen clients/java/target clients/ruby/lib/hearsay/gen clients/ruby/examples/gen

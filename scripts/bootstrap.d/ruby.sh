@@ -36,6 +36,8 @@ else
 fi
 need_cmd grpc_tools_ruby_protoc ruby-grpc-tools
 need_cmd thrift thrift-compiler
+# The tests make a throwaway PKI for their TLS gateways with the openssl CLI.
+need_cmd openssl openssl
 # Node (>= 20.19, not Debian's) comes from the main bootstrap; gen needs it for
 # scripts/schema-hash.mjs, so only check it here.
 if ! command -v node >/dev/null 2>&1; then

@@ -1,42 +1,118 @@
 #!/usr/bin/env ruby
 # frozen_string_literal: true
 
-# Hearsay Ruby sample: asks a gateway who it is, over gRPC and over Thrift.
+# Hearsay Ruby sample: asks a gateway who it is over gRPC and Thrift, registers
+# its own digest type (samples.ruby.Hello, from hello.proto beside this file),
+# publishes greetings (one by one, batched, and over Thrift), receives them,
+# prints what the other languages' samples published, and lists the members
+# by watching them.
 #
 #   ruby clients/ruby/examples/hello.rb [GRPC_ADDRESS [THRIFT_ADDRESS]]
 #
 # Addresses are host:port; without arguments they come from the environment
 # (HEARSAY_GRPC, HEARSAY_THRIFT; HEARSAY_TOKEN when the gateway wants a token).
-# Runs from a checkout without installing the gem: lib/ is put on the load path.
+# Runs from a checkout without installing the gem (lib/ is put on the load
+# path); needs the stubs from scripts/gen/ruby.sh (`make gen`).
 
 $LOAD_PATH.unshift(File.expand_path("../lib", __dir__))
+$LOAD_PATH.unshift(File.expand_path("gen", __dir__))
 require "hearsay"
+require "hello_pb"
 
-targets = {
-  grpc: ARGV[0] || ENV.fetch("HEARSAY_GRPC", nil),
-  thrift: ARGV[1] || ENV.fetch("HEARSAY_THRIFT", nil)
-}.reject { |_, address| address.nil? || address.empty? }
-if targets.empty?
+Hello = Samples::Ruby::Hello
+HELLO_PROTO = File.expand_path("hello.proto", __dir__)
+# The other samples' types; they may not be registered yet (their sample has not run).
+OTHER_TYPES = %w[samples.typescript.Hello samples.python.Hello samples.java.Hello].freeze
+LABEL = { grpc: "gRPC", thrift: "Thrift" }.freeze
+WAIT_S = 10
+
+def say(line)
+  puts "ruby sample: #{line}"
+end
+
+def hello_info(client)
+  info = client.info
+  say "asked gateway #{client.address} (#{LABEL[client.transport]}) who it is -> node #{info.node_name}, " \
+      "hearsay #{info.version}, api v#{info.api_version}, overlay #{info.overlay}, " \
+      "#{info.alive_members} alive member(s), features: #{info.features.join(', ')}"
+end
+
+# Register, subscribe, publish three ways, receive all five.
+def greet(client, thrift)
+  t = client.register_type_from_file(HELLO_PROTO, "samples.ruby.Hello", description: "greetings from the Ruby sample")
+  say "registered #{t.name} v#{t.version} (#{t.created ? 'new' : 'already known'}, #{t.fingerprint[0, 12]})"
+  sub = client.subscribe(Hello, include_json: true)
+  sub.wait_started(timeout_s: WAIT_S)
+  first = client.publish(Hello.new(text: "hello, one by one", n: 1), headers: { "lang" => "ruby" })
+  client.publisher(max_batch: 100, linger_ms: 5) do |pub|
+    (2..4).each { |n| pub << Hello.new(text: "hello, batched", n: n) }
+  end
+  via_thrift = thrift ? thrift.publish(Hello.new(text: "hello over Thrift", n: 5)).id : nil
+  say "published #{first.id}, 3 through a batching publisher#{via_thrift ? " and #{via_thrift} over Thrift" : ''}"
+  expected = thrift ? 5 : 4
+  got = []
+  while got.size < expected && (d = sub.receive(timeout_s: WAIT_S))
+    d.gap? ? say("gap: #{d.message}") : got << d
+  end
+  sub.close
+  got.each { |x| say "received #{x.id} from #{x.origin}: #{x.message.text} ##{x.message.n} (json #{x.json})" }
+  raise Hearsay::DeadlineExceeded, "received #{got.size} of #{expected} greetings" if got.size < expected
+end
+
+# What the other languages' samples left in the retention log.
+def others(client)
+  OTHER_TYPES.each do |type|
+    sub = client.subscribe(type, start: :earliest, include_json: true, reconnect: false)
+    sub.wait_started(timeout_s: WAIT_S)
+    seen = 0
+    while seen < 3 && (d = sub.receive(timeout_s: 1))
+      next if d.gap?
+
+      seen += 1
+      say "#{type} from #{d.origin} (#{d.id}): #{d.json}"
+    end
+    say "#{type}: nothing published yet" if seen.zero?
+    sub.close
+  rescue Hearsay::NotFound
+    say "#{type}: not registered yet (that sample has not run against this overlay)"
+  end
+end
+
+def members(client)
+  expected = client.members.size
+  names = []
+  client.watch_members(include_current: true).then do |watch|
+    while names.size < expected && (e = watch.receive(timeout_s: WAIT_S))
+      names << e.member.name if e.kind == :current
+    end
+    watch.close
+  end
+  say "members (watch_members, current): #{names.join(', ')}"
+end
+
+grpc_address = ARGV[0] || ENV.fetch("HEARSAY_GRPC", nil)
+thrift_address = ARGV[1] || ENV.fetch("HEARSAY_THRIFT", nil)
+if grpc_address.nil? || grpc_address.empty?
   warn "usage: ruby #{$PROGRAM_NAME} GRPC_ADDRESS [THRIFT_ADDRESS]  (or set HEARSAY_GRPC / HEARSAY_THRIFT)"
   exit 2
 end
-
-LABEL = { grpc: "gRPC", thrift: "Thrift" }.freeze
+thrift_address = nil if thrift_address&.empty?
 token = ENV.fetch("HEARSAY_TOKEN", nil)
-failed = false
-targets.each do |transport, address|
-  Hearsay.connect(address: address, transport: transport, token: token) do |client|
-    info = client.info
-    puts "ruby sample: asked gateway #{address} (#{LABEL[transport]}) who it is -> node #{info.node_name}, " \
-         "hearsay #{info.version}, api v#{info.api_version}, overlay #{info.overlay}, " \
-         "#{info.alive_members} alive member(s), features: #{info.features.join(', ')}"
+
+begin
+  Hearsay.connect(address: grpc_address, token: token) do |client|
+    hello_info(client)
+    thrift = thrift_address && Hearsay.connect(address: thrift_address, transport: :thrift, token: token)
+    begin
+      thrift ? hello_info(thrift) : say("(no Thrift address given, skipped Thrift)")
+      greet(client, thrift)
+    ensure
+      thrift&.close
+    end
+    others(client)
+    members(client)
   end
 rescue Hearsay::Error => e
-  failed = true
-  puts "ruby sample: asked gateway #{address} (#{LABEL[transport]}) who it is -> failed: " \
-       "#{e.class.name.split('::').last} (code #{e.code}): #{e.message}"
+  say "failed: #{e.class.name.split('::').last} (#{e.code_name}): #{e.message}"
+  exit 1
 end
-puts "ruby sample: (no Thrift address given, skipped Thrift)" unless targets.key?(:thrift)
-puts "ruby sample: publishing, subscribing and watching members come with the Ruby SDK issue (#8); " \
-     "this sample only says hello."
-exit(failed ? 1 : 0)

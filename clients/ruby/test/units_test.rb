@@ -41,3 +41,78 @@ class UnitsTest < Minitest::Test
     assert_equal 0, args["grpc.http2.max_pings_without_data"]
   end
 end
+
+# Values and helpers that need no gateway: cursors, backoff, the mailbox,
+# schemas rebuilt from generated classes.
+class ValuesTest < Minitest::Test
+  def test_cursor_json_round_trip_keeps_64_bit_sequences
+    c = Hearsay::Cursor.new([{ origin: "n1", type: "a.B", sequence: 2**64 - 1 }, { "origin" => "n2", "type" => "a.B" }])
+    json = c.to_json
+    assert_equal '{"positions":[{"origin":"n1","type":"a.B","sequence":"18446744073709551615"},' \
+                 '{"origin":"n2","type":"a.B","sequence":"0"}]}', json
+    assert_equal c, Hearsay::Cursor.from_json(json)
+    assert_equal 2**64 - 1, c.sequence("n1", "a.B")
+    assert_nil c.sequence("n3", "a.B")
+    assert c.frozen?
+    assert_equal c, Hearsay::Cursor.from(json)
+    assert_nil Hearsay::Cursor.from(nil)
+  end
+
+  def test_cursor_rejects_what_is_not_a_cursor
+    ['{"x":1}', "[]", "nope", '{"positions":[{"origin":"n"}]}', '{"positions":[{"origin":"n","type":"t","sequence":"-1"}]}',
+     '{"positions":[{"origin":"n","type":"t","sequence":1.5}]}'].each do |bad|
+      err = assert_raises(ArgumentError, bad) { Hearsay::Cursor.from_json(bad) }
+      assert_match(/cursor/, err.message)
+    end
+    assert_raises(ArgumentError) { Hearsay::Cursor.from(42) }
+  end
+
+  def test_cursor_state_moves_only_forward
+    s = Hearsay::CursorState.new(Hearsay::Cursor.new([{ origin: "n", type: "t", sequence: 5 }]))
+    s.advance("n", "t", 3)
+    assert_equal 5, s.at("n", "t")
+    s.advance("n", "t", 9)
+    s.advance("m", "t", 1)
+    assert_equal 9, s.snapshot.sequence("n", "t")
+    assert_same s.snapshot, s.snapshot
+    assert_nil s.at("x", "t")
+  end
+
+  def test_backoff_doubles_to_the_cap_jittered_into_the_upper_half
+    b = Hearsay::Backoff.new
+    rand = Struct.new(:v) { def rand = v }
+    assert_in_delta 0.05, b.delay_s(0, rand.new(0.0)), 1e-9
+    assert_in_delta 0.1, b.delay_s(0, rand.new(1.0)), 1e-9
+    assert_in_delta 0.4, b.delay_s(2, rand.new(0.999_999_9)), 1e-6
+    assert_in_delta 5.0, b.delay_s(40, rand.new(0.999_999_9)), 1e-6
+    assert_in_delta 2.5, b.delay_s(40, rand.new(0.0)), 1e-9
+    assert_nil Hearsay::Backoff.from(false)
+    assert_equal 0.01, Hearsay::Backoff.from(initial_delay_s: 0.01).initial_delay_s
+    assert_raises(ArgumentError) { Hearsay::Backoff.from(initial_delay_s: 0) }
+    assert_raises(ArgumentError) { Hearsay::Backoff.from(initial_delay_s: 1, max_delay_s: 0.5) }
+    assert_raises(ArgumentError) { Hearsay::Backoff.from(bogus: 1) }
+    assert_raises(ArgumentError) { Hearsay::Backoff.from("fast") }
+  end
+
+  def test_mailbox_bounds_waits_and_ends
+    m = Hearsay::Mailbox.new(2)
+    assert m.push(1)
+    assert m.push(2)
+    assert m.full?
+    pusher = Thread.new { m.push(3) }
+    sleep 0.05
+    assert pusher.alive?, "a full mailbox blocks the reader"
+    assert_equal [:item, 1], m.pop(0)
+    assert pusher.join(2)
+    assert_equal [:timeout], Hearsay::Mailbox.new(1).pop(0.01)
+    m.finish(Hearsay::Unavailable.new("gone"))
+    assert_equal [:item, 2], m.pop(0)
+    assert_equal [:item, 3], m.pop(0)
+    kind, err = m.pop(0)
+    assert_equal :end, kind
+    assert_instance_of Hearsay::Unavailable, err
+    m.close
+    refute m.push(4)
+    assert_equal [:end, nil], m.pop
+  end
+end

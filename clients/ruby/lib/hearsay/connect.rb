@@ -25,7 +25,12 @@ module Hearsay
     # @raise [Hearsay::Error] {Hearsay::Unavailable} when the gateway cannot be reached
     def connect(address:, token: nil, tls: nil, transport: :grpc, overlay: "",
                 connect_timeout_s: 5, call_timeout_s: 10)
-      client = open_client(address, token, TLS.from(tls), transport.to_sym, overlay.to_s,
+      unless transport.is_a?(Symbol) || transport.is_a?(String)
+        raise ArgumentError, "transport: must be one of #{TRANSPORTS.inspect}, got #{transport.inspect}"
+      end
+      raise ArgumentError, "overlay: expected a String, got #{overlay.class}" unless overlay.is_a?(String)
+
+      client = open_client(address, token, TLS.from(tls), transport.to_sym, overlay,
                            connect_timeout_s, call_timeout_s)
       return client unless block_given?
 
@@ -43,16 +48,31 @@ module Hearsay
         raise ArgumentError, "transport: must be one of #{TRANSPORTS.inspect}, got #{transport.inspect}"
       end
 
+      check_arguments(address, token, connect_timeout_s, call_timeout_s)
+
       adapter = if transport == :grpc
                   GrpcTransport.new(address: address, token: token, tls: tls, call_timeout_s: call_timeout_s)
                 else
-                  Address.split(address) # fail on a bad address before any I/O
                   ThriftTransport.new(address: address, token: token, tls: tls,
                                       call_timeout_s: call_timeout_s, connect_timeout_s: connect_timeout_s)
                 end
-      client = Client.new(adapter, address: address, transport: transport, overlay: overlay)
+      client = Client.new(adapter, address: address, transport: transport, overlay: overlay,
+                          call_timeout_s: call_timeout_s)
       handshake(client, connect_timeout_s)
       client
+    end
+
+    def check_arguments(address, token, connect_timeout_s, call_timeout_s)
+      raise ArgumentError, "address: expected \"host:port\", got #{address.inspect}" unless address.is_a?(String)
+
+      Address.split(address)
+      unless token.nil? || token.is_a?(String)
+        raise ArgumentError, "token: expected a String or nil, got #{token.class}"
+      end
+
+      { connect_timeout_s: connect_timeout_s, call_timeout_s: call_timeout_s }.each do |name, v|
+        raise ArgumentError, "#{name}: expected seconds > 0, got #{v.inspect}" unless v.is_a?(Numeric) && v.positive?
+      end
     end
 
     def handshake(client, timeout_s)

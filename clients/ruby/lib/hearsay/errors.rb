@@ -24,6 +24,20 @@ module Hearsay
     def self.for_code(code, message)
       Hearsay::ERROR_CLASSES.fetch(code, Error).new(message, code: code)
     end
+
+    # @return [String] stable name of the code, e.g. "NOT_FOUND" ("CODE_2" outside the list)
+    def code_name
+      CODE_NAMES.fetch(code, "CODE_#{code}")
+    end
+
+    # Whether a broken stream is worth reopening: the gateway went away or the
+    # connection broke (CANCELLED by the server, UNKNOWN, DEADLINE_EXCEEDED,
+    # INTERNAL from a broken HTTP/2 stream, UNAVAILABLE). Refusals of the request
+    # itself (NOT_FOUND, PERMISSION_DENIED, INVALID_ARGUMENT, ...) are not.
+    # @return [Boolean]
+    def retryable?
+      RETRYABLE_CODES.include?(code)
+    end
   end
 
   # The client gave up (cancelled the call).
@@ -57,4 +71,12 @@ module Hearsay
     PermissionDenied, ResourceExhausted, FailedPrecondition, Unimplemented,
     Internal, Unavailable, Unauthenticated
   ].to_h { |k| [k::CODE, k] }.freeze
+
+  # Shared error code -> its name in errors.proto without the ERROR_CODE_ prefix.
+  CODE_NAMES = ERROR_CLASSES.transform_values do |k|
+    k.name.split("::").last.gsub(/(?<!^)([A-Z])/, '_\\1').upcase
+  end.freeze
+
+  # Codes after which a stream is reopened (see {Error#retryable?}).
+  RETRYABLE_CODES = [1, 2, 4, 13, 14].freeze
 end
