@@ -21,6 +21,7 @@ import {
   type NodeView,
   startGrpcServer,
   startThriftServer,
+  type TagAdmin,
   type ThriftListener,
 } from "../gateway/index.js";
 import type { Logger } from "../logging/index.js";
@@ -38,7 +39,7 @@ import { cryptoRng, NetTransport, realClock } from "../transport/index.js";
 import { digestBus } from "./bus-adapter.js";
 import { clusterKeys } from "./cluster-keys.js";
 import { readNodeRecord, writeNodeRecord } from "./data-dir.js";
-import { retryJoin } from "./join.js";
+import { startDiscovery } from "./discovery.js";
 import { readKeyringFile } from "./keyring-file.js";
 import { persistRegistry } from "./registry-file.js";
 import { startServiceCatalog } from "./service-catalog.js";
@@ -95,12 +96,21 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   bus.start();
   sync.start();
   services.sync.start();
-  const stopJoin = retryJoin(overlay, config.join, log);
+  const discovery = await startDiscovery(config, overlay, keyring, log, metrics).catch((err: Error) => {
+    services.sync.stop();
+    sync.stop();
+    bus.stop();
+    overlay.stop();
+    transport.close();
+    store.close();
+    throw new StartupError(`discovery: ${err.message}`);
+  });
 
   const auth = new Authorizer(config.tokens);
   if (auth.open) log.warn("no client tokens configured: the client API is open to anyone who can reach it");
   const keys = clusterKeys(overlay, channels, keyring, config.keyringFile, log);
-  const admin = adminService(new AdminApi({ auth, keys, overlay: config.overlay }, log), log);
+  const tags = memberTags(overlay, overlayConfig);
+  const admin = adminService(new AdminApi({ auth, keys, tags, overlay: config.overlay }, log), log);
   const features = [
     "info",
     "members",
@@ -129,7 +139,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   let grpcListener: GrpcListener | null = null;
   let thrift: ThriftListener | null = null;
   const closeCore = () => {
-    stopJoin();
+    void discovery.stop();
     sync.stop();
     services.sync.stop();
     bus.stop();
@@ -167,7 +177,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     thrift,
     async stop() {
       await Promise.all([grpcListener?.close(), thrift?.close()]);
-      stopJoin();
+      await discovery.stop();
       sync.stop();
       services.sync.stop();
       await new Promise<void>((resolve) => overlay.leave(resolve));
@@ -212,6 +222,17 @@ function startRegistry(
       channels.onRequest(Channel.Registry, fn),
   };
   return { registry, sync: new RegistrySync(registry, link, realClock(), cryptoRng(), log, metrics) };
+}
+
+/** This node's tags as SetTags edits them; the overlay enforces its own limits on replace. */
+function memberTags(overlay: Overlay, c: OverlayConfig): TagAdmin {
+  return {
+    node: overlay.name,
+    maxTags: c.maxTags,
+    maxStateBytes: c.maxNodeStateBytes,
+    current: () => overlay.localMember().tags,
+    replace: (tags) => overlay.setTags(tags),
+  };
 }
 
 /** Adapts the overlay to what the client API reads. */

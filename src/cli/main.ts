@@ -5,19 +5,23 @@ import { HEARSAY_VERSION } from "../gateway/index.js";
 import { jsonLogger } from "../logging/index.js";
 import { StartupError, startAgent } from "./agent.js";
 import { action, type ClientOpts, clientOptions, connectOptions } from "./client-opts.js";
+import { discoveryFlags, type DiscoveryOpts } from "./discovery-flags.js";
 import { runInfo } from "./info.js";
 import { generateKey } from "./keyring-file.js";
 import { registerKeysCommands } from "./keys-cmd.js";
 import { runMembers } from "./members.js";
 import { registerPublishCommand } from "./publish-cmd.js";
+import { registerServicesCommands } from "./services-cmd.js";
 import { registerSubscribeCommand } from "./subscribe-cmd.js";
+import { registerTagsCommands } from "./tags-cmd.js";
 import { registerTypesCommands } from "./types-cmd.js";
+import { registerWatchCommand } from "./watch-cmd.js";
 
 const program = new Command("hearsay")
   .description("Hearsay: a polyglot gossip message bus")
   .version(HEARSAY_VERSION);
 
-interface AgentOpts {
+interface AgentOpts extends DiscoveryOpts {
   config?: string;
   name?: string;
   overlay?: string;
@@ -49,12 +53,24 @@ program
   )
   .option("--bind <host:port>", "overlay (gossip) address, UDP and TCP (default 0.0.0.0:7946)")
   .option("--advertise <host:port>", "address other members reach this node at (default: from --bind)")
-  .option("--join <host:port,...>", "seed members to join, retried with backoff until one answers")
+  .option(
+    "--join <seed,...>",
+    "seeds to join (HOST:PORT, dns:NAME[:PORT] = every A/AAAA record, dns:srv:NAME), retried with backoff",
+  )
+  .option("--dns-server <ip:port>", "DNS server for dns: seeds (default: the system resolver)")
+  .option("--discover <method>", 'zero-config discovery: "multicast" beacons on the LAN, or "off" (default)')
+  .option("--multicast-group <group:port>", "beacon group and port (default 239.255.72.73:7947)")
+  .option("--multicast-ttl <hops>", "beacon IP TTL, 0-32 (default 1: this LAN segment)")
+  .option("--multicast-interface <ip>", "local IPv4 address of the beacon interface (default: --advertise's)")
+  .option("--multicast-interval-ms <ms>", "beacon period of a lone node, 100-60000 (default 1000)")
   .addOption(
     new Option("--profile <profile>", "gossip timing preset (default lan)").choices(["lan", "wan", "local"]),
   )
   .option("--keyring-file <file>", 'JSON array of base64 AES-256 keys, primary first (see "hearsay keygen")')
-  .option("--data-dir <dir>", "state kept across restarts: incarnation, retention log, digest types")
+  .option(
+    "--data-dir <dir>",
+    "state kept across restarts: incarnation, retention log, digest types, peers to rejoin",
+  )
   .option("--tag <key=value>", "member tag (repeatable)", collect, [])
   .option("--grpc <host:port>", 'gRPC client API address, or "off" (default 127.0.0.1:7400)')
   .option("--thrift <host:port>", 'Thrift client API address (framed, binary), or "off" (default off)')
@@ -92,6 +108,7 @@ async function runAgent(opts: AgentOpts): Promise<void> {
     profile: opts.profile,
     keyringFile: opts.keyringFile,
     dataDir: opts.dataDir,
+    ...discoveryFlags(opts, file.value),
     tags: opts.tag.length > 0 ? tags : undefined,
     tls: opts.tlsCert ? { cert: opts.tlsCert, key: opts.tlsKey, clientCa: opts.tlsClientCa } : undefined,
   };
@@ -143,6 +160,9 @@ registerTypesCommands(program);
 registerPublishCommand(program);
 registerSubscribeCommand(program);
 registerKeysCommands(program);
+registerServicesCommands(program);
+registerWatchCommand(program);
+registerTagsCommands(program);
 
 program
   .command("keygen")

@@ -1,5 +1,13 @@
-import { formatHostPort, type HostPort, type ParseResult, parseHostPort } from "./address.js";
+import { type HostPort, type ParseResult, parseHostPort } from "./address.js";
+import {
+  type DiscoverMethod,
+  discoverField,
+  dnsServerField,
+  type MulticastConfig,
+  multicastField,
+} from "./discovery-config.js";
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from "./limits.js";
+import { formatSeed, parseSeed, SEED_SYNTAX } from "./seeds.js";
 
 /** Everything one agent (gateway) process needs; built once, passed in, never global. */
 export interface AgentConfig {
@@ -16,13 +24,25 @@ export interface AgentConfig {
   bind: HostPort;
   /** Address advertised to other members; null = the bind address, or this host's first non-loopback IP when bound to a wildcard. @default null */
   advertise: HostPort | null;
-  /** Seeds to join, "host:port" each; retried with backoff until one answers. @default [] */
+  /**
+   * Seeds to join, each HOST:PORT, dns:NAME[:PORT] (every A/AAAA record) or dns:srv:NAME (SRV records);
+   * retried with backoff until one answers, DNS names resolved again on every attempt. @default []
+   */
   join: string[];
+  /** DNS server for dns: seeds, IP:PORT; null = the system resolver. @default null */
+  dnsServer: HostPort | null;
+  /** Zero-config discovery: "multicast" beacons on the LAN. @default [] */
+  discover: DiscoverMethod[];
+  /** Multicast beacon settings (used with discover: multicast). */
+  multicast: MulticastConfig;
   /** Gossip timing preset (memberlist's numbers). @default "lan" */
   profile: Profile;
   /** JSON file holding the cluster keys (base64, primary first); null = unencrypted, with a warning. @default null */
   keyringFile: string | null;
-  /** Directory for state that survives restarts (incarnation, later the digest log); null = none. @default null */
+  /**
+   * Directory for state that survives restarts (incarnation, retention log, digest types, the peer
+   * snapshot a restarted node rejoins from); null = none. @default null
+   */
   dataDir: string | null;
   /** Member tags, visible to every member. @default {} */
   tags: Record<string, string>;
@@ -62,6 +82,9 @@ export interface AgentConfigInput {
   bind?: unknown;
   advertise?: unknown;
   join?: unknown;
+  dnsServer?: unknown;
+  discover?: unknown;
+  multicast?: unknown;
   profile?: unknown;
   keyringFile?: unknown;
   dataDir?: unknown;
@@ -92,6 +115,9 @@ export function buildAgentConfig(input: AgentConfigInput, hostName: string): Par
   const bind = addressField(input.bind, "bind", DEFAULT_BIND_ADDRESS, errors) ?? defaultBind();
   const advertise = addressField(input.advertise, "advertise", null, errors);
   const join = joinField(input.join, errors);
+  const dnsServer = dnsServerField(input.dnsServer, errors);
+  const discover = discoverField(input.discover, errors);
+  const multicast = multicastField(input.multicast, errors);
   const profile = stringField(input.profile, "profile", "lan", errors) as Profile;
   if (profile !== undefined && !PROFILES.includes(profile)) {
     errors.push(`profile: "${profile}" is not one of ${PROFILES.join(", ")}`);
@@ -113,6 +139,9 @@ export function buildAgentConfig(input: AgentConfigInput, hostName: string): Par
       bind,
       advertise,
       join,
+      dnsServer,
+      discover,
+      multicast,
       profile,
       keyringFile,
       dataDir,
@@ -135,16 +164,15 @@ function joinField(v: unknown, errors: string[]): string[] {
   if (v === undefined || v === null) return [];
   const list = typeof v === "string" ? v.split(",").filter((s) => s.trim() !== "") : v;
   if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) {
-    errors.push("join: expected HOST:PORT[,HOST:PORT...] or a list of them");
+    errors.push(`join: expected HOST:PORT[,HOST:PORT...] or a list of seeds (${SEED_SYNTAX})`);
     return [];
   }
   if (list.length > MAX_SEEDS) errors.push(`join: at most ${MAX_SEEDS} seeds, got ${list.length}`);
   const out: string[] = [];
   for (const item of list as string[]) {
-    const r = parseHostPort(item.trim());
+    const r = parseSeed(item);
     if (!r.ok) errors.push(`join: ${r.error}`);
-    else if (r.value.port === 0) errors.push(`join: "${item}" needs a port other than 0`);
-    else out.push(formatHostPort(r.value));
+    else out.push(formatSeed(r.value));
   }
   return out;
 }

@@ -11,3 +11,13 @@ export {
   DEFAULT_BIND_ADDRESS,
 } from "./agent-config.js";
 export { readConfigFile, parseConfigText } from "./config-file.js";
+export {
+  type DiscoverMethod,
+  type MulticastConfig,
+  DEFAULT_MULTICAST,
+  DEFAULT_MULTICAST_GROUP,
+  MAX_MULTICAST_TTL,
+  MIN_BEACON_INTERVAL_MS,
+  MAX_BEACON_INTERVAL_MS,
+} from "./discovery-config.js";
+export { type SeedSpec, DEFAULT_SEED_PORT, SEED_SYNTAX, parseSeed, formatSeed } from "./seeds.js";
