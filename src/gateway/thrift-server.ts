@@ -10,6 +10,7 @@ import type { Caller } from "./auth.js";
 import { ApiError, asApiError } from "./errors.js";
 import type { OpenSubscription } from "./digest-service.js";
 import { LongPoll } from "./long-poll.js";
+import { fixApplicationExceptionType } from "./thrift-compat.js";
 import {
   listServicesFromThrift,
   memberEventToThrift,
@@ -181,6 +182,7 @@ export async function startThriftServer(
   maxFrameBytes: number,
   log: Logger,
 ): Promise<ThriftListener> {
+  fixApplicationExceptionType();
   const polls: Polls = {
     subscriptions: new LongPoll("subscription"),
     members: new LongPoll("watch"),

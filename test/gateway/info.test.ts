@@ -109,6 +109,42 @@ describe("info over Thrift", () => {
   });
 });
 
+describe("unknown Thrift method", () => {
+  it("answers TApplicationException UNKNOWN_METHOD (1) and keeps the connection's server alive", async () => {
+    const i = agent.thrift!.lastIndexOf(":");
+    const name = Buffer.from("noSuchMethod");
+    const body = Buffer.concat([
+      Buffer.from([0x80, 0x01, 0x00, 0x01]), // strict binary, CALL
+      Buffer.from([0, 0, 0, name.length]),
+      name,
+      Buffer.from([0, 0, 0, 7]), // seqid
+      Buffer.from([0]), // empty args struct
+    ]);
+    const frame = Buffer.concat([Buffer.alloc(4), body]);
+    frame.writeInt32BE(body.length, 0);
+    const reply = await new Promise<Buffer>((resolve, reject) => {
+      let got = Buffer.alloc(0);
+      const s = netConnect(Number(agent.thrift!.slice(i + 1)), agent.thrift!.slice(0, i), () =>
+        s.write(frame),
+      );
+      s.on("data", (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        if (got.length >= 4 && got.length >= 4 + got.readInt32BE(0)) {
+          s.destroy();
+          resolve(got);
+        }
+      });
+      s.on("error", reject);
+      s.setTimeout(3000, () => reject(new Error("no reply")));
+    });
+    expect(reply.readUInt32BE(4)).toBe(0x80010003); // EXCEPTION
+    const typeField = reply.indexOf(Buffer.from([0x08, 0x00, 0x02]), 4);
+    expect(typeField).toBeGreaterThan(0);
+    expect(reply.readInt32BE(typeField + 3)).toBe(1); // UNKNOWN_METHOD
+    expect(reply.toString("latin1")).toContain("noSuchMethod");
+  });
+});
+
 describe("hostile input", () => {
   it("survives garbage, oversize frames and truncated calls on both ports", async () => {
     const t = agent.thrift!;
