@@ -21,6 +21,9 @@ import { PushPull, type PushPullResult } from "./pushpull.js";
 import { MembershipState } from "./state.js";
 import { Wire } from "./wire.js";
 
+/** Seed addresses an overlay remembers for partition healing (most recent kept). */
+const MAX_REMEMBERED_SEEDS = 64;
+
 /** Everything the overlay needs from its host; nothing is global. */
 export interface OverlayDeps {
   transport: Transport;
@@ -167,7 +170,15 @@ export class Overlay {
 
   /** Contacts seeds by full state exchange; `done` reports how many answered. */
   join(seeds: Address[], done?: (r: JoinResult) => void): void {
-    for (const s of seeds) if (!this.seeds.includes(s)) this.seeds.push(s);
+    // Remembered for partition healing; the most recent MAX_REMEMBERED_SEEDS only, since
+    // discovery (DNS re-resolution, beacons) may feed join() new addresses for as long as it runs.
+    for (const s of seeds) {
+      const at = this.seeds.indexOf(s);
+      if (at >= 0) this.seeds.splice(at, 1);
+      this.seeds.push(s);
+    }
+    if (this.seeds.length > MAX_REMEMBERED_SEEDS)
+      this.seeds.splice(0, this.seeds.length - MAX_REMEMBERED_SEEDS);
     const targets = seeds.filter((s) => s !== this.ctx.self.address);
     const result: JoinResult = { contacted: 0, errors: [] };
     let pending = targets.length;
