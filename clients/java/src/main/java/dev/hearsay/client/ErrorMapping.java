@@ -48,11 +48,19 @@ final class ErrorMapping {
       return new UnavailableException(
           "cannot reach gateway " + address + " (Thrift): " + describe(e), e);
     }
-    if (e instanceof TApplicationException app
-        && app.getType() == TApplicationException.UNKNOWN_METHOD) {
+    if (e instanceof TApplicationException app && unknownMethod(app)) {
       return new UnimplementedException(describe(e), e);
     }
     return new InternalException("Thrift call failed: " + describe(e), e);
+  }
+
+  /**
+   * Node's thrift library (the gateway's) writes the exception type from a field it never
+   * sets, so UNKNOWN_METHOD arrives as UNKNOWN; its message names the case.
+   */
+  private static boolean unknownMethod(TApplicationException e) {
+    return e.getType() == TApplicationException.UNKNOWN_METHOD
+        || (e.getMessage() != null && e.getMessage().startsWith("Unknown function "));
   }
 
   private static String describe(Throwable t) {

@@ -1,19 +1,38 @@
 package dev.hearsay.client;
 
-import java.time.Duration;
-import java.util.Objects;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Message;
+import dev.hearsay.v1.ListMembersRequest;
+import dev.hearsay.v1.ListServicesRequest;
+import dev.hearsay.v1.NewDigest;
+import dev.hearsay.v1.RegisterDigestTypeRequest;
+import dev.hearsay.v1.RegisterDigestTypeResponse;
+import dev.hearsay.v1.WatchMembersRequest;
+import dev.hearsay.v1.WatchServicesRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import org.apache.thrift.TBase;
 
 /**
  * A connection to one Hearsay gateway, over gRPC (default) or Thrift.
  *
  * <pre>{@code
  * try (HearsayClient client = HearsayClient.builder().address("127.0.0.1", 7400).build()) {
- *   GatewayInfo info = client.info();
+ *   client.registerType(Greeting.getDescriptor());
+ *   String id = client.publish(Greeting.newBuilder().setText("hi").build()).id();
+ *   try (var sub = client.subscribe(SubscriptionRequest.of(Greeting.class), d -> handle(d))) { ... }
  * }
  * }</pre>
  *
  * Every failed call throws a {@link HearsayException} subclass, the same one for the
- * same failure on either transport. Thread-safe.
+ * same failure on either transport; a bad argument throws IllegalArgumentException
+ * naming it. Thread-safe. Closing the client ends its subscriptions and watches,
+ * aborts its publishers (close those first to flush) and deregisters its services.
  */
 public final class HearsayClient implements AutoCloseable {
   /** This SDK's release, sent as the gRPC user agent. */
@@ -22,23 +41,319 @@ public final class HearsayClient implements AutoCloseable {
   private final Settings settings;
   private final Transport transport;
   private final Backend backend;
+  private final ClientContext ctx;
   private volatile boolean closed;
 
-  private HearsayClient(Settings settings, Transport transport) {
+  HearsayClient(Settings settings, Transport transport) {
     this.settings = settings;
     this.transport = transport;
-    this.backend =
-        transport == Transport.GRPC ? new GrpcBackend(settings) : new ThriftBackend(settings);
+    this.backend = transport == Transport.GRPC ? new GrpcBackend(settings) : new ThriftBackend(settings);
+    this.ctx = new ClientContext(backend, settings);
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static HearsayClientBuilder builder() {
+    return new HearsayClientBuilder();
   }
 
   /** Who the gateway is, what it speaks and which limits it enforces. */
   public GatewayInfo info() {
     return open().info(settings.overlay());
   }
+
+  // ---- digest types ----
+
+  /** Registers a protobuf message type from its descriptor (file descriptor set, dependencies included). */
+  public RegisteredType registerType(Descriptors.Descriptor descriptor) {
+    return registerType(descriptor, RegisterOptions.DEFAULTS);
+  }
+
+  public RegisteredType registerType(Descriptors.Descriptor descriptor, RegisterOptions options) {
+    return register(Schemas.descriptor(descriptor), options);
+  }
+
+  /**
+   * Registers a Thrift struct class: its IDL is rebuilt from the generated class's
+   * metadata; the type name is the class name (namespace java + struct).
+   */
+  public RegisteredType registerType(Class<? extends TBase<?, ?>> structClass) {
+    return registerType(structClass, ThriftIdl.typeName(Args.notNull(structClass, "structClass")), RegisterOptions.DEFAULTS);
+  }
+
+  /** Registers a Thrift struct class under {@code typeName} (publish it with {@link Codecs#thrift(Class, String)}). */
+  public RegisteredType registerType(Class<? extends TBase<?, ?>> structClass, String typeName, RegisterOptions options) {
+    return register(Schemas.thriftClass(structClass, typeName), options);
+  }
+
+  /** Registers {@code typeName} from a .proto or .thrift file and what it imports / includes. */
+  public RegisteredType registerTypeFromFile(Path file, String typeName) {
+    return registerTypeFromFile(file, typeName, RegisterOptions.DEFAULTS);
+  }
+
+  public RegisteredType registerTypeFromFile(Path file, String typeName, RegisterOptions options) {
+    return register(Schemas.file(file, typeName), options);
+  }
+
+  /** Registers {@code typeName} from schema text: path -> content, the defining file first. */
+  public RegisteredType registerTypeFromSource(String typeName, Map<String, String> files, SourceFormat format) {
+    return registerTypeFromSource(typeName, files, format, RegisterOptions.DEFAULTS);
+  }
+
+  public RegisteredType registerTypeFromSource(
+      String typeName, Map<String, String> files, SourceFormat format, RegisterOptions options) {
+    return register(Schemas.source(typeName, files, format), options);
+  }
+
+  /** One registered type; NotFoundException if unknown. */
+  public DigestType getType(String name) {
+    Args.notEmpty(name, "name");
+    return Convert.digestType(open().getDigestType(settings.overlay(), name));
+  }
+
+  /** Registered types, sorted by name. */
+  public List<DigestType> listTypes() {
+    return listTypes("");
+  }
+
+  /** Registered types whose names start with {@code namePrefix}, sorted by name. */
+  public List<DigestType> listTypes(String namePrefix) {
+    Args.notNull(namePrefix, "namePrefix");
+    List<DigestType> out = new ArrayList<>();
+    for (dev.hearsay.v1.DigestType t : open().listDigestTypes(settings.overlay(), namePrefix)) {
+      out.add(Convert.digestType(t));
+    }
+    return out;
+  }
+
+  private RegisteredType register(NamedSchema named, RegisterOptions options) {
+    Args.notNull(options, "options");
+    RegisterDigestTypeResponse r =
+        open()
+            .registerDigestType(
+                RegisterDigestTypeRequest.newBuilder()
+                    .setOverlay(settings.overlay())
+                    .setName(named.name())
+                    .setSchema(named.schema())
+                    .setSkipPayloadValidation(options.skipPayloadValidation())
+                    .setDescription(options.description())
+                    .build());
+    if (!r.hasType()) throw new InternalException("RegisterDigestType answered without a type");
+    return new RegisteredType(Convert.digestType(r.getType()), r.getCreated());
+  }
+
+  // ---- publishing ----
+
+  /** Publishes a protobuf message (type = its full name) once the gateway has logged it. */
+  public PublishResult publish(Message message) {
+    return publish(Digests.of(message, null));
+  }
+
+  public PublishResult publish(Message message, Map<String, String> headers) {
+    return publish(Digests.of(message, headers));
+  }
+
+  /** Publishes a Thrift struct (type = its class name; use a Codec for another name). */
+  public PublishResult publish(TBase<?, ?> struct) {
+    return publish(Digests.of(struct, null));
+  }
+
+  public <T> PublishResult publish(Codec<T> codec, T message) {
+    return publish(Digests.of(codec, message, null));
+  }
+
+  public <T> PublishResult publish(Codec<T> codec, T message, Map<String, String> headers) {
+    return publish(Digests.of(codec, message, headers));
+  }
+
+  /** Publishes encoded payload bytes of a registered type. */
+  public PublishResult publish(String type, byte[] payload, Map<String, String> headers) {
+    return publish(Digests.bytes(type, payload, headers, true));
+  }
+
+  /** Publishes a JSON document the gateway encodes with the type's schema. */
+  public PublishResult publishJson(String type, String json) {
+    return publish(Digests.json(type, json, null));
+  }
+
+  public PublishResult publishJson(String type, String json, Map<String, String> headers) {
+    return publish(Digests.json(type, json, headers));
+  }
+
+  private PublishResult publish(NewDigest d) {
+    return Convert.publishResult(open().publish(settings.overlay(), d));
+  }
+
+  /** {@link #publish(Message)} without blocking; the future fails with the HearsayException. */
+  public CompletableFuture<PublishResult> publishAsync(Message message) {
+    return publishAsync(Digests.of(message, null));
+  }
+
+  public CompletableFuture<PublishResult> publishAsync(TBase<?, ?> struct) {
+    return publishAsync(Digests.of(struct, null));
+  }
+
+  public <T> CompletableFuture<PublishResult> publishAsync(Codec<T> codec, T message) {
+    return publishAsync(Digests.of(codec, message, null));
+  }
+
+  public CompletableFuture<PublishResult> publishAsync(String type, byte[] payload, Map<String, String> headers) {
+    return publishAsync(Digests.bytes(type, payload, headers, true));
+  }
+
+  private CompletableFuture<PublishResult> publishAsync(NewDigest d) {
+    return open().publishAsync(settings.overlay(), d).thenApply(Convert::publishResult);
+  }
+
+  /** A batching publisher for high rates (PublishStream / publishBatch); close it to flush. */
+  public Publisher publisher() {
+    return publisher(PublisherOptions.DEFAULTS);
+  }
+
+  public Publisher publisher(PublisherOptions options) {
+    Args.notNull(options, "options");
+    open();
+    Publisher p = new Publisher(ctx, options);
+    try {
+      ctx.register(p.onClientClose);
+    } catch (IllegalStateException e) {
+      p.abort();
+      throw e;
+    }
+    return p;
+  }
+
+  // ---- subscribing ----
+
+  /**
+   * Subscribes and hands each delivery (digest or gap notice) to {@code listener} on the
+   * subscription's own thread, in order. Reconnects by itself, resuming from the last
+   * cursor; a failure it will not retry reaches {@link StreamListener#onEnd}.
+   */
+  public <T> Subscription<T> subscribe(SubscriptionRequest<T> request, StreamListener<Delivery<T>> listener) {
+    open();
+    return Subscriptions.listener(ctx, request, listener);
+  }
+
+  /** Subscribes for pulling: iterate the result (blocking), close it when done. */
+  public <T> SubscriptionIterator<T> subscribe(SubscriptionRequest<T> request) {
+    open();
+    return Subscriptions.iterator(ctx, request);
+  }
+
+  /**
+   * The subscription as a {@link Flow.Publisher}: each subscriber gets its own gateway
+   * subscription, read only as fast as it request()s.
+   */
+  public <T> Flow.Publisher<Delivery<T>> subscribeFlow(SubscriptionRequest<T> request) {
+    open();
+    return Subscriptions.flow(ctx, request);
+  }
+
+  // ---- members ----
+
+  /** Every member of the overlay as the gateway sees it, sorted by name. */
+  public List<Member> members() {
+    return members(Set.of(), Map.of());
+  }
+
+  /** Members in one of {@code statuses} (empty = any) carrying every one of {@code tags}. */
+  public List<Member> members(Set<MemberStatus> statuses, Map<String, String> tags) {
+    Args.notNull(statuses, "statuses");
+    ListMembersRequest.Builder b =
+        ListMembersRequest.newBuilder().setOverlay(settings.overlay()).putAllTags(Args.stringMap(tags, "tags"));
+    for (MemberStatus s : statuses) b.addStatuses(Convert.memberStatus(Args.notNull(s, "statuses[]")));
+    List<Member> out = new ArrayList<>();
+    for (dev.hearsay.v1.Member m : open().listMembers(b.build())) out.add(Convert.member(m));
+    return out;
+  }
+
+  /** Membership events as they happen, on the watch's own thread; reconnects by itself. */
+  public Watch watchMembers(StreamListener<MemberEvent> listener) {
+    return watchMembers(WatchOptions.DEFAULTS, listener);
+  }
+
+  public Watch watchMembers(WatchOptions options, StreamListener<MemberEvent> listener) {
+    Args.notNull(options, "options");
+    Backend b = open();
+    return Watch.start(
+        ctx,
+        "members",
+        opened ->
+            b.watchMembers(
+                WatchMembersRequest.newBuilder()
+                    .setOverlay(settings.overlay())
+                    .setIncludeCurrent(opened > 0 || options.includeCurrent())
+                    .putAllTags(options.tags())
+                    .build()),
+        Convert::memberEvent,
+        options,
+        listener);
+  }
+
+  // ---- services ----
+
+  /** Registers a service instance on the local gateway; see {@link RegisteredService}. */
+  public RegisteredService registerService(ServiceRegistration registration) {
+    open();
+    return RegisteredService.register(ctx, registration);
+  }
+
+  /** Deregisters an instance of this node; false when there was none. */
+  public boolean deregisterService(String name, String id) {
+    Args.notEmpty(name, "name");
+    Args.notNull(id, "id");
+    return open()
+        .deregisterService(
+            dev.hearsay.v1.DeregisterServiceRequest.newBuilder()
+                .setOverlay(settings.overlay())
+                .setName(name)
+                .setId(id)
+                .build());
+  }
+
+  /** Instances of service {@code name} (empty = every service), sorted by name then id. */
+  public List<ServiceInstance> services(String name) {
+    return services(name, false, Map.of());
+  }
+
+  public List<ServiceInstance> services(String name, boolean passingOnly, Map<String, String> tags) {
+    Args.notNull(name, "name");
+    ListServicesRequest req =
+        ListServicesRequest.newBuilder()
+            .setOverlay(settings.overlay())
+            .setName(name)
+            .setPassingOnly(passingOnly)
+            .putAllTags(Args.stringMap(tags, "tags"))
+            .build();
+    List<ServiceInstance> out = new ArrayList<>();
+    for (dev.hearsay.v1.Service s : open().listServices(req)) out.add(Convert.service(s));
+    return out;
+  }
+
+  /** Catalog changes of service {@code name} (empty = all) as they happen; reconnects by itself. */
+  public Watch watchServices(String name, StreamListener<ServiceEvent> listener) {
+    return watchServices(name, WatchOptions.DEFAULTS, listener);
+  }
+
+  public Watch watchServices(String name, WatchOptions options, StreamListener<ServiceEvent> listener) {
+    Args.notNull(name, "name");
+    Args.notNull(options, "options");
+    Backend b = open();
+    return Watch.start(
+        ctx,
+        "services",
+        opened ->
+            b.watchServices(
+                WatchServicesRequest.newBuilder()
+                    .setOverlay(settings.overlay())
+                    .setName(name)
+                    .setIncludeCurrent(opened > 0 || options.includeCurrent())
+                    .build()),
+        Convert::serviceEvent,
+        options,
+        listener);
+  }
+
+  // ---- lifecycle ----
 
   /** The gateway address, host:port. */
   public String address() {
@@ -49,123 +364,26 @@ public final class HearsayClient implements AutoCloseable {
     return transport;
   }
 
-  /** Closes the connection; idempotent. Calls after close throw IllegalStateException. */
+  /**
+   * Ends subscriptions and watches, aborts publishers, deregisters services, closes the
+   * connection; idempotent. Calls after close throw IllegalStateException.
+   */
   @Override
   public void close() {
-    if (closed) return;
-    closed = true;
-    backend.close();
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
+    try {
+      ctx.close();
+    } finally {
+      backend.close();
+    }
   }
 
   /** The transport implementation; package-private so tests can drive raw stubs through it. */
   Backend open() {
     if (closed) throw new IllegalStateException("HearsayClient is closed");
     return backend;
-  }
-
-  /** Collects the connection settings; only the address is required. */
-  public static final class Builder {
-    private String host;
-    private int port = -1;
-    private String token = "";
-    private Tls tls;
-    private Transport transport = Transport.GRPC;
-    private String overlay = "";
-    private Duration callTimeout = Duration.ofSeconds(10);
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration keepAliveTime = Duration.ofSeconds(30);
-    private Duration keepAliveTimeout = Duration.ofSeconds(10);
-
-    private Builder() {}
-
-    /** The gateway's client port (gRPC or Thrift, matching {@link #transport}). */
-    public Builder address(String host, int port) {
-      if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
-      this.host = Objects.requireNonNull(host, "host");
-      this.port = port;
-      return this;
-    }
-
-    /** "host:port" or "[v6-host]:port". */
-    public Builder address(String hostPort) {
-      int colon = hostPort.lastIndexOf(':');
-      if (colon <= 0) throw new IllegalArgumentException("expected host:port, got " + hostPort);
-      String h = hostPort.substring(0, colon);
-      if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
-      try {
-        return address(h, Integer.parseInt(hostPort.substring(colon + 1)));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("expected host:port, got " + hostPort, e);
-      }
-    }
-
-    /** Client token; sent as "authorization: Bearer" (gRPC) or first argument (Thrift). */
-    public Builder token(String token) {
-      this.token = token == null ? "" : token;
-      return this;
-    }
-
-    /** TLS for the gRPC port; null (the default) = plaintext. */
-    public Builder tls(Tls tls) {
-      this.tls = tls;
-      return this;
-    }
-
-    public Builder transport(Transport transport) {
-      this.transport = Objects.requireNonNull(transport, "transport");
-      return this;
-    }
-
-    /** Overlay every request addresses; empty (the default) = the gateway's "default". */
-    public Builder overlay(String overlay) {
-      this.overlay = overlay == null ? "" : overlay;
-      return this;
-    }
-
-    /** Deadline of each unary call. @default 10 s */
-    public Builder callTimeout(Duration callTimeout) {
-      this.callTimeout = positive(callTimeout, "callTimeout");
-      return this;
-    }
-
-    /** Thrift TCP connect timeout (gRPC connects within the call's deadline). @default 5 s */
-    public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = positive(connectTimeout, "connectTimeout");
-      return this;
-    }
-
-    /**
-     * gRPC keep-alive ping period, with or without active calls; grpc-java raises
-     * anything below 10 s to 10 s. @default 30 s
-     */
-    public Builder keepAliveTime(Duration keepAliveTime) {
-      this.keepAliveTime = positive(keepAliveTime, "keepAliveTime");
-      return this;
-    }
-
-    /** How long a keep-alive ping may go unanswered before the connection is dropped. @default 10 s */
-    public Builder keepAliveTimeout(Duration keepAliveTimeout) {
-      this.keepAliveTimeout = positive(keepAliveTimeout, "keepAliveTimeout");
-      return this;
-    }
-
-    /** Creates the client; connection happens on the first call. */
-    public HearsayClient build() {
-      if (host == null) throw new IllegalStateException("address(host, port) is required");
-      if (tls != null && transport == Transport.THRIFT) {
-        throw new IllegalStateException("TLS is offered on the gRPC port only, not over Thrift");
-      }
-      Settings s =
-          new Settings(
-              host, port, token, tls, overlay, callTimeout, connectTimeout, keepAliveTime, keepAliveTimeout);
-      return new HearsayClient(s, transport);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
-    }
   }
 }

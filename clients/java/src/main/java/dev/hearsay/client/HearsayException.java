@@ -1,5 +1,7 @@
 package dev.hearsay.client;
 
+import java.util.Optional;
+
 /**
  * Base of every error the SDK raises for a failed call. Each shared {@link ErrorCode}
  * has its own subclass (e.g. {@link NotFoundException}); the same failure yields the
@@ -10,6 +12,7 @@ public class HearsayException extends RuntimeException {
 
   private final ErrorCode code;
   private final String gatewayMessage;
+  private Boolean published;
 
   protected HearsayException(ErrorCode code, String gatewayMessage, Throwable cause) {
     super(code.name() + ": " + gatewayMessage, cause);
@@ -25,6 +28,20 @@ public class HearsayException extends RuntimeException {
   /** The gateway's message as sent (or the client's, for errors raised before an answer). */
   public String gatewayMessage() {
     return gatewayMessage;
+  }
+
+  /**
+   * Set on a batching publisher's failure: true when this digest was published anyway
+   * (it came before the refused one in its stream, so it has no result here), false
+   * when it was not; empty when unknown (the connection failed) or not a publisher failure.
+   */
+  public Optional<Boolean> published() {
+    return Optional.ofNullable(published);
+  }
+
+  HearsayException withPublished(Boolean published) {
+    this.published = published;
+    return this;
   }
 
   /** The subclass for {@code code}; a plain HearsayException for UNSPECIFIED. */

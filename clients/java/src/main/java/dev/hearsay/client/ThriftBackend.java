@@ -1,40 +1,64 @@
 package dev.hearsay.client;
 
-import dev.hearsay.thrift.Gateway;
-import dev.hearsay.thrift.HearsayError;
 import dev.hearsay.thrift.InfoResponse;
 import dev.hearsay.thrift.Limits;
+import dev.hearsay.v1.DeregisterServiceRequest;
+import dev.hearsay.v1.DigestType;
+import dev.hearsay.v1.KeepAlive;
+import dev.hearsay.v1.ListMembersRequest;
+import dev.hearsay.v1.ListServicesRequest;
+import dev.hearsay.v1.Member;
+import dev.hearsay.v1.MemberEvent;
+import dev.hearsay.v1.NewDigest;
+import dev.hearsay.v1.PublishResponse;
+import dev.hearsay.v1.RegisterDigestTypeRequest;
+import dev.hearsay.v1.RegisterDigestTypeResponse;
+import dev.hearsay.v1.RegisterServiceRequest;
+import dev.hearsay.v1.Service;
+import dev.hearsay.v1.ServiceEvent;
+import dev.hearsay.v1.SubscribeRequest;
+import dev.hearsay.v1.SubscribeResponse;
+import dev.hearsay.v1.SubscriptionStarted;
+import dev.hearsay.v1.WatchMembersRequest;
+import dev.hearsay.v1.WatchServicesRequest;
+import java.util.ArrayList;
 import java.util.List;
-import org.apache.thrift.TConfiguration;
-import org.apache.thrift.TException;
-import org.apache.thrift.protocol.TBinaryProtocol;
-import org.apache.thrift.transport.TSocket;
-import org.apache.thrift.transport.TTransport;
-import org.apache.thrift.transport.layered.TFramedTransport;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * The client API over Thrift (framed TCP, binary protocol). A Thrift client is one
- * socket used by one call at a time, so calls are serialized; the socket is opened on
- * the first call and reopened after a transport failure.
+ * The client API over Thrift (framed TCP, binary protocol). Unary calls share one
+ * connection; each subscription, watch and publisher has a connection of its own,
+ * since a Thrift connection carries one call at a time and long-polls wait.
  */
 final class ThriftBackend implements Backend {
-  /** One call on the generated client; the token is every call's first argument. */
-  @FunctionalInterface
-  interface ThriftCall<T> {
-    T apply(Gateway.Client client, String token) throws TException;
-  }
-
   private final Settings settings;
-  private TTransport transport; // guarded by this
-  private Gateway.Client client; // guarded by this
+  private final ThriftConnection main;
+  /** Runs publishAsync calls and best-effort unsubscribes, in order, off the caller's thread. */
+  private final ExecutorService async;
+  private volatile boolean closed;
 
   ThriftBackend(Settings settings) {
     this.settings = settings;
+    this.main = new ThriftConnection(settings);
+    this.async =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "hearsay-thrift-async");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Runs one call on the shared connection; package-private so tests can drive raw calls. */
+  <T> T call(ThriftConnection.ThriftCall<T> rpc) {
+    return main.call(rpc);
   }
 
   @Override
   public GatewayInfo info(String overlay) {
-    InfoResponse r = call((c, token) -> c.info(token, overlay));
+    InfoResponse r = main.call((c, token) -> c.info(token, overlay));
     Limits l = r.getLimits() != null ? r.getLimits() : new Limits();
     List<String> features = r.getFeatures() != null ? r.getFeatures() : List.of();
     return new GatewayInfo(
@@ -56,44 +80,142 @@ final class ThriftBackend implements Backend {
         features);
   }
 
-  /** Runs one call; failures become HearsayExceptions, a broken socket is dropped. */
-  synchronized <T> T call(ThriftCall<T> rpc) {
-    try {
-      if (client == null) open();
-      return rpc.apply(client, settings.token());
-    } catch (HearsayError e) {
-      throw ErrorMapping.fromThrift(e);
-    } catch (TException e) {
-      // After a transport or protocol failure the framing state is unknown.
-      dropConnection();
-      throw ErrorMapping.fromThriftFailure(e, settings.address(), settings.callTimeout().toMillis());
-    }
-  }
-
-  private void open() throws TException {
-    // socketTimeout bounds each read, so a silent gateway ends in DEADLINE_EXCEEDED.
-    // Long-polls (poll, waitMs up to 30 s) will need a per-call timeout above waitMs.
-    TSocket socket =
-        new TSocket(
-            new TConfiguration(),
-            settings.host(),
-            settings.port(),
-            (int) settings.callTimeout().toMillis(),
-            (int) settings.connectTimeout().toMillis());
-    TTransport framed = new TFramedTransport(socket);
-    framed.open();
-    transport = framed;
-    client = new Gateway.Client(new TBinaryProtocol(framed));
-  }
-
-  private void dropConnection() {
-    if (transport != null) transport.close();
-    transport = null;
-    client = null;
+  @Override
+  public RegisterDigestTypeResponse registerDigestType(RegisterDigestTypeRequest req) {
+    dev.hearsay.thrift.RegisterDigestTypeRequest t = ThriftConvert.register(req);
+    return ThriftConvert.registered(main.call((c, token) -> c.registerDigestType(token, t)));
   }
 
   @Override
-  public synchronized void close() {
-    dropConnection();
+  public DigestType getDigestType(String overlay, String name) {
+    return ThriftConvert.digestType(main.call((c, token) -> c.getDigestType(token, overlay, name)));
+  }
+
+  @Override
+  public List<DigestType> listDigestTypes(String overlay, String namePrefix) {
+    List<DigestType> out = new ArrayList<>();
+    for (dev.hearsay.thrift.DigestType t : main.call((c, token) -> c.listDigestTypes(token, overlay, namePrefix))) {
+      out.add(ThriftConvert.digestType(t));
+    }
+    return out;
+  }
+
+  @Override
+  public PublishResponse publish(String overlay, NewDigest digest) {
+    dev.hearsay.thrift.NewDigest d = ThriftConvert.newDigest(digest);
+    return ThriftConvert.published(main.call((c, token) -> c.publish(token, overlay, d)));
+  }
+
+  @Override
+  public CompletableFuture<PublishResponse> publishAsync(String overlay, NewDigest digest) {
+    return CompletableFuture.supplyAsync(() -> publish(overlay, digest), async);
+  }
+
+  @Override
+  public boolean flightsCarryManyBatches() {
+    return false;
+  }
+
+  @Override
+  public FlightChannel flightChannel(String overlay) {
+    return new ThriftFlight.Channel(new ThriftConnection(settings), overlay);
+  }
+
+  @Override
+  public StreamSession<SubscribeResponse> openSubscription(SubscribeRequest req) {
+    dev.hearsay.thrift.SubscribeRequest t = ThriftConvert.subscribe(req);
+    return new ThriftPollSession<>(
+        settings,
+        conn -> conn.call((c, token) -> c.subscribe(token, t)),
+        id -> SubscribeResponse.newBuilder()
+            .setStarted(SubscriptionStarted.newBuilder().setSubscriptionId(id).addAllTypes(req.getTypesList()))
+            .build(),
+        (c, token, id, max, waitMs, out) -> ThriftConvert.pollItems(c.poll(token, id, max, waitMs), out),
+        () -> SubscribeResponse.newBuilder()
+            .setKeepalive(KeepAlive.newBuilder().setServerTimeMs(System.currentTimeMillis()))
+            .build(),
+        this::unsubscribeLater);
+  }
+
+  @Override
+  public List<Member> listMembers(ListMembersRequest req) {
+    dev.hearsay.thrift.ListMembersRequest t = ThriftConvert.listMembers(req);
+    List<Member> out = new ArrayList<>();
+    for (dev.hearsay.thrift.Member m : main.call((c, token) -> c.listMembers(token, t))) out.add(ThriftConvert.member(m));
+    return out;
+  }
+
+  @Override
+  public StreamSession<MemberEvent> watchMembers(WatchMembersRequest req) {
+    dev.hearsay.thrift.WatchMembersRequest t = ThriftConvert.watchMembers(req);
+    return new ThriftPollSession<>(
+        settings,
+        conn -> conn.call((c, token) -> c.watchMembers(token, t)),
+        null,
+        (c, token, id, max, waitMs, out) -> {
+          for (dev.hearsay.thrift.MemberEvent e : c.pollMembers(token, id, max, waitMs)) out.add(ThriftConvert.memberEvent(e));
+        },
+        null,
+        this::unsubscribeLater);
+  }
+
+  @Override
+  public Service registerService(RegisterServiceRequest req) {
+    dev.hearsay.thrift.RegisterServiceRequest t = ThriftConvert.registerService(req);
+    return ThriftConvert.service(main.call((c, token) -> c.registerService(token, t)));
+  }
+
+  @Override
+  public boolean deregisterService(DeregisterServiceRequest req) {
+    return main.call((c, token) -> c.deregisterService(token, req.getOverlay(), req.getName(), req.getId()));
+  }
+
+  @Override
+  public List<Service> listServices(ListServicesRequest req) {
+    dev.hearsay.thrift.ListServicesRequest t = ThriftConvert.listServices(req);
+    List<Service> out = new ArrayList<>();
+    for (dev.hearsay.thrift.Service s : main.call((c, token) -> c.listServices(token, t))) out.add(ThriftConvert.service(s));
+    return out;
+  }
+
+  @Override
+  public StreamSession<ServiceEvent> watchServices(WatchServicesRequest req) {
+    dev.hearsay.thrift.WatchServicesRequest t = ThriftConvert.watchServices(req);
+    return new ThriftPollSession<>(
+        settings,
+        conn -> conn.call((c, token) -> c.watchServices(token, t)),
+        null,
+        (c, token, id, max, waitMs, out) -> {
+          for (dev.hearsay.thrift.ServiceEvent e : c.pollServices(token, id, max, waitMs)) out.add(ThriftConvert.serviceEvent(e));
+        },
+        null,
+        this::unsubscribeLater);
+  }
+
+  /** Ends a subscription or watch on the gateway, best effort (it expires there anyway when unpolled). */
+  private void unsubscribeLater(String id) {
+    if (closed) return;
+    try {
+      async.execute(
+          () -> {
+            try {
+              if (!closed) main.call((c, token) -> {
+                c.unsubscribe(token, id);
+                return null;
+              });
+            } catch (RuntimeException e) {
+              // the gateway expires unpolled subscriptions by itself
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    async.shutdownNow();
+    main.close();
   }
 }

@@ -1,0 +1,18 @@
+package dev.hearsay.client;
+
+/** What happened to a member. */
+public enum MemberEventKind {
+  UNSPECIFIED,
+  /** Sent at the start of a watch (and after each reconnect) for every member already known. */
+  CURRENT,
+  JOIN,
+  /** Tags or other state changed. */
+  UPDATE,
+  SUSPECT,
+  /** A suspect member refuted the suspicion, or a dead one came back. */
+  ALIVE,
+  FAIL,
+  LEAVE,
+  /** A dead or left member was forgotten. */
+  REAP
+}
