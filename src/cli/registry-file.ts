@@ -23,7 +23,7 @@ export function persistRegistry(registry: Registry, dir: string, log: Logger): (
       log.warn("data dir: ignoring an unreadable types file", { file: join(dir, FILE), error: String(err) });
     }
   }
-  let timer: NodeJS.Timeout | undefined;
+  let queued: NodeJS.Immediate | undefined;
   let writing = Promise.resolve();
   const save = () => {
     writing = writing.then(async () => {
@@ -34,14 +34,19 @@ export function persistRegistry(registry: Registry, dir: string, log: Logger): (
     });
     return writing.catch((err: Error) => log.warn("data dir: could not save types", { error: err.message }));
   };
+  // Saved on the next turn of the event loop: a burst of changes (a sync bringing many
+  // types) is one write, and a gateway killed right after answering a registration
+  // has almost certainly written it.
   const off = registry.onChange(() => {
-    clearTimeout(timer);
-    timer = setTimeout(save, 200);
-    timer.unref();
+    if (queued) return;
+    queued = setImmediate(() => {
+      queued = undefined;
+      void save();
+    });
   });
   return async () => {
     off();
-    clearTimeout(timer);
+    if (queued) clearImmediate(queued);
     await save();
   };
 }
