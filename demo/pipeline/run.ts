@@ -166,7 +166,7 @@ async function main(): Promise<number> {
     }
 
     step(`waiting until every one of the ${COUNT} records reaches the consumer`);
-    await i1.waitFor(new RegExp(`done ${COUNT}`), 180_000);
+    await i1.waitFor(new RegExp(`: done ${COUNT}$`), 180_000);
     await consumer.waitFor(/all \d+ records arrived/, 120_000);
     step(`SUCCESS: all ${COUNT} records ingested before and after each disruption reached the consumer`);
     return 0;
