@@ -143,7 +143,10 @@ async function main() {
     ),
   );
   say("part 2: the self-reconfiguring pipeline (demo/pipeline/README.md)");
-  const pipeline = spawnSync(process.execPath, ["dist/demo/pipeline/run.js"], { cwd: root, stdio: "inherit" });
+  const pipeline = spawnSync(process.execPath, ["dist/demo/pipeline/run.js"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   results.push(["pipeline", pipeline.status === 0 ? "ok" : `failed (exit ${pipeline.status})`]);
   say(`results: ${results.map(([l, r]) => `${l} ${r}`).join(", ")}`);
   say("done");
