@@ -140,13 +140,15 @@ async function main(): Promise<number> {
     );
     let mark = p1.mark;
     await g2.proc.stop("SIGKILL");
-    await p1.waitFor(/no broker; pausing/, 30_000, mark);
+    await p1.waitFor(/no broker; pausing/, 45_000, mark);
     say("pipeline: the processor noticed it has no broker and paused; the ingest will pause too");
     await i1.waitFor(/no processor; pausing/, 30_000);
 
-    step("starting a second broker, b2 (Java), at g1");
+    // At g3, where the processor publishes: a new subscriber's "earliest" reaches back over what its
+    // own gateway holds, and the processor's gateway holds every Processed it published.
+    step("starting a second broker, b2 (Java), at g3");
     mark = p1.mark;
-    const b2 = start("broker b2", [...components.broker!.command, "--agent", g1.grpc, "--name", "b2"]);
+    const b2 = start("broker b2", [...components.broker!.command, "--agent", g3.grpc, "--name", "b2"]);
     await p1.waitFor(/broker available; resuming/, 60_000, mark);
     say("pipeline: the processor found broker b2 and resumed; the ingest resumes with it");
     await waitDistinct(consumer, Math.floor(COUNT / 2), 120_000);
