@@ -89,6 +89,8 @@ function interop(lang: string, mode: string, gw: AgentProcess, transport: string
       reject(new Error(`${lang} ${mode} exited ${code} before ready:\n${r.stderr}`)),
     );
   });
+  // Only subscribers announce "ready"; a publisher's exit must not surface as an unhandled rejection.
+  if (mode !== "subscribe") r.ready.catch(() => {});
   return r;
 }
 
