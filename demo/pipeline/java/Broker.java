@@ -29,8 +29,10 @@
 //     subscribed to Processed from the earliest retained / from cursor CURSOR   (before registering)
 //     registered service broker (ID) on 127.0.0.1:PORT / deregistered service broker (ID)
 //     deregistered service broker (ID) again    a TTL refresh in flight had registered it again
+//     could not deregister service broker (ID): CODE; its TTL removes it   (gateway unreachable)
 //   * committed SEQ                             the first commit and every 50th
 //     GAP ...                                   the gateway reported lost Processed (never silent)
+//     warning: gateway G numbered Committed SEQ G:1 after G:445 (...)   its origin sequence went back
 //     subscription to Processed interrupted (CODE); retry N in MS ms   (the SDK reconnects)
 //     gateway unreachable (...); retrying / gateway reachable again
 //     stopping / stopped                        SIGTERM or SIGINT: deregisters, exits 0 (within ~2 s)
@@ -81,6 +83,7 @@ import dev.hearsay.client.GapRange;
 import dev.hearsay.client.HearsayClient;
 import dev.hearsay.client.HearsayException;
 import dev.hearsay.client.NotFoundException;
+import dev.hearsay.client.PublishResult;
 import dev.hearsay.client.RegisteredService;
 import dev.hearsay.client.ServiceHealth;
 import dev.hearsay.client.ServiceInstance;
@@ -193,6 +196,7 @@ public final class Broker {
   private Cursor cursor; // after the last Processed whose Committed was acknowledged
   private long committed; // acknowledged Committed digests = the offset of the last one
   private Long lastSeq;
+  private PublishResult lastResult; // of the last acknowledged Committed
   private int notFound;
   private long lastCheckMs = Long.MIN_VALUE / 2;
 
@@ -619,7 +623,7 @@ public final class Broker {
       announced = false;
     }
     say("no " + DEPENDENCY + "; pausing");
-    deregister(false);
+    deregister(serviceId == null); // quiet when it had not registered since the last pause
     // The SDK refreshes a TTL registration on a timer thread of its own; a refresh already
     // in flight when we deregister registers the instance again. So deregister again (a
     // no-op when absent) for a while after pausing.
@@ -659,21 +663,23 @@ public final class Broker {
       if (id != null) lastServiceId = id;
     }
     if (id == null) return;
-    if (s != null) {
-      s.close(); // stops the refresher, then deregisters (best effort: the TTL lapses otherwise)
-      say("deregistered service " + ROLE + " (" + id + ")");
-      return;
-    }
+    // close() stops the SDK's refresher and deregisters, but swallows a failure; the call
+    // after it says whether the gateway has the instance no more.
+    if (s != null) s.close();
     boolean removed;
     try {
       removed = client.deregisterService(ROLE, id);
       reachable();
     } catch (HearsayException e) {
       if (!retryable(e)) throw e;
+      if (!quietIfAbsent) {
+        say("could not deregister service " + ROLE + " (" + id + "): " + e.code() + "; its TTL removes it");
+      }
       unreachable("deregistering " + ROLE, e);
       return;
     }
-    if (removed || !quietIfAbsent) say("deregistered service " + ROLE + " (" + id + ")" + (quietIfAbsent ? " again" : ""));
+    if (s != null) say("deregistered service " + ROLE + " (" + id + ")");
+    else if (removed || !quietIfAbsent) say("deregistered service " + ROLE + " (" + id + ")" + (quietIfAbsent ? " again" : ""));
   }
 
   // ---- consuming (worker thread) ----
@@ -681,8 +687,12 @@ public final class Broker {
   void work() {
     try {
       while (!stop) {
-        if (consuming) consume();
-        else nap(RECEIVE_WAIT_MS, false);
+        if (consuming) {
+          consume();
+          nap(RECEIVE_WAIT_MS, true); // no busy loop should a subscription keep ending at once
+        } else {
+          nap(RECEIVE_WAIT_MS, false);
+        }
       }
     } catch (Throwable e) {
       fail(e);
@@ -807,10 +817,18 @@ public final class Broker {
     for (; ; ) {
       if (stop || !consuming) return false;
       try {
-        client.publish(message);
+        PublishResult r = client.publish(message);
         reachable();
+        PublishResult last;
         synchronized (this) {
           notFound = 0;
+          last = lastResult;
+          lastResult = r;
+        }
+        if (last != null && last.origin().equals(r.origin()) && Long.compareUnsigned(r.sequence(), last.sequence()) <= 0) {
+          // Not ours to fix, but worth saying: peers that hold the old numbers take these for duplicates.
+          say("warning: gateway " + r.origin() + " numbered Committed " + Long.toUnsignedString(seq) + " " + r.id()
+              + " after " + last.id() + " (restarted without its data dir?); peers may drop digests they think they have");
         }
         return true;
       } catch (NotFoundException e) {
@@ -917,8 +935,11 @@ public final class Broker {
         bounded(
             SHUTDOWN_CALLS_MS,
             () -> {
-              if (serviceId != null) deregister(false);
-              closeAll();
+              try {
+                if (serviceId != null) deregister(false);
+              } finally {
+                closeAll();
+              }
             });
     say(done ? "stopped" : "stopped (the gateway did not answer in time; the registration's TTL removes it)");
   }
