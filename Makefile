@@ -5,7 +5,7 @@ SHELL := /bin/bash
 LANGS := ts python java ruby
 
 .PHONY: help bootstrap gen build check typecheck lint format-check cycles \
-        test test-ts test-python test-java test-ruby test-e2e demo clean
+        test test-ts test-python test-java test-ruby test-e2e demo java-jar clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,8 +44,12 @@ test-python test-java test-ruby:
 test-e2e: ## cross-language end-to-end tests (real gateways, every sample client)
 	@npx vitest run test/e2e
 
-demo: bootstrap build ## a 3-gateway overlay on loopback and the sample client of every language
+demo: bootstrap build java-jar ## a 3-gateway overlay, every language's sample client, the pipeline demo
 	@node scripts/demo.mjs
+
+java-jar: ## the Java SDK jar and its runtime classpath (the Java sample and pipeline broker run from them)
+	@test -f clients/java/target/hearsay-client.jar -a -d clients/java/target/lib || \
+		mvn -B -q -ntp -Dstyle.color=never -f clients/java package -DskipTests
 
 clean: ## remove build output and generated code
 	rm -rf dist src/gen clients/python/src/hearsay/_gen clients/python/examples/_gen clients/java/target clients/ruby/lib/hearsay/gen clients/ruby/examples/gen
