@@ -24,6 +24,7 @@ export interface Args {
   idleS: number;
   latencyRate: number;
   latencyS: number;
+  latencyDump: string | null;
   rssDigests: number;
   anchorS: number;
   cpuProf: string | null;
@@ -54,6 +55,7 @@ export const USAGE = `usage: node dist/bench/bus/main.js [flags]   (run as root 
   --idle S                wire: idle-overlay baseline seconds (default 10)
   --latency-rate R        latency: paced digests per second (default 5000)
   --latency-seconds S     latency: paced run length (default 10)
+  --latency-dump FILE     latency: "send time (epoch ms) latency (ms)" per digest, to line tails up with GC
   --rss-digests N         rss: digests published to fill the retention log (default 100000)
   --anchor-seconds S      anchor: seconds per grpc-js stream measurement (default 3)
   --cpu-prof DIR          run the gateways under node --cpu-prof, profiles in DIR
@@ -89,6 +91,7 @@ export function parse(argv: string[]): Args | { help: true } {
     "idle",
     "latency-rate",
     "latency-seconds",
+    "latency-dump",
     "rss-digests",
     "anchor-seconds",
     "cpu-prof",
@@ -130,6 +133,7 @@ export function parse(argv: string[]): Args | { help: true } {
     idleS: num(s("idle"), 10, "idle"),
     latencyRate: num(s("latency-rate"), 5000, "latency-rate"),
     latencyS: num(s("latency-seconds"), 10, "latency-seconds"),
+    latencyDump: s("latency-dump") ?? null,
     rssDigests: num(s("rss-digests"), 100_000, "rss-digests"),
     anchorS: num(s("anchor-seconds"), 3, "anchor-seconds"),
     cpuProf: s("cpu-prof") ?? null,

@@ -1,7 +1,7 @@
 // Real processes: publish at g1, subscribe at g2 (loopback cluster of three).
 // Throughput (flat out), paced latency, gossip bytes per digest between g1
 // and g2 (nftables), and RSS of gateways holding a full retention log.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { encodeBatch } from "./blob.js";
 import { Publisher } from "./clients.js";
 import type { LoopbackCluster } from "./loopback-cluster.js";
@@ -25,6 +25,8 @@ export interface ThroughputResult {
   traffic: Traffic | null;
   /** Datagrams the kernel dropped for a full socket receive buffer in the window (all of this host, /proc/net/snmp). */
   udpRcvbufErrors: number;
+  /** Publisher backpressure waits that hit their 1 s bound. */
+  stalls: number;
   errors: string[];
 }
 
@@ -106,6 +108,7 @@ export async function throughput(
     load,
     traffic: start.traffic && end.traffic ? diff(start.traffic, end.traffic) : null,
     udpRcvbufErrors: end.rcvbufErrors - start.rcvbufErrors,
+    stalls: pub.stalls,
     errors: pub.errors,
   };
 }
@@ -137,14 +140,29 @@ export interface LatencyResult {
 /** Paced publishing: each 1 ms tick sends what is due, stamped with the send time. */
 export async function pacedLatency(
   c: LoopbackCluster,
-  o: { ratePerS: number; seconds: number; payloadBytes: number; skipFirstMs: number },
+  o: {
+    ratePerS: number;
+    seconds: number;
+    payloadBytes: number;
+    skipFirstMs: number;
+    /** Writes "sendTimeMs(epoch) latencyMs" per digest here, to line tails up with GC or load. */
+    dumpFile?: string | null;
+  },
 ): Promise<LatencyResult> {
   const pub = new Publisher(c.pubClient, 256);
   const sub = c.subscriber;
   const samples: number[] = [];
   const t0 = performance.now();
+  // Typed arrays, not strings: the bench process's own garbage would show in what it measures.
+  const dumpT = new Float64Array(o.dumpFile ? o.ratePerS * (o.seconds + 2) : 0);
+  const dumpL = new Float64Array(dumpT.length);
+  let dumped = 0;
   sub.onStamp = (stamp, now) => {
     if (stamp >= t0 + o.skipFirstMs) samples.push(now - stamp);
+    if (dumped < dumpT.length) {
+      dumpT[dumped] = performance.timeOrigin + stamp;
+      dumpL[dumped++] = now - stamp;
+    }
   };
   const gapsBefore = sub.gaps;
   const before = sub.digests;
@@ -165,6 +183,13 @@ export async function pacedLatency(
   await waitFor(() => sub.digests - before >= sent, 10_000);
   const load = load1();
   sub.onStamp = null;
+  if (o.dumpFile) {
+    const lines = Array.from(
+      dumpT.subarray(0, dumped),
+      (t, i) => `${t.toFixed(1)} ${(dumpL[i] as number).toFixed(2)}`,
+    );
+    writeFileSync(o.dumpFile, lines.join("\n") + "\n");
+  }
   return {
     ratePerS: o.ratePerS,
     achievedPerS: sent / elapsed,

@@ -166,6 +166,8 @@ export function throughputRows(t: ThroughputResult, batch: number, anchor: Strea
   const c = `3 gateways, g1 -> g2, batches of ${batch}`;
   const cpu = t.cpuPct;
   const cpuNote = `CPU % of a core: g1 ${cpu.g1.toFixed(0)}, g2 ${cpu.g2.toFixed(0)}, g3 ${cpu.g3.toFixed(0)}, bench ${cpu.bench.toFixed(0)}`;
+  // CPU % of a core -> microseconds of that process's CPU per digest delivered.
+  const perDigestUs = (pct: number) => (t.deliveredPerS > 0 ? (pct / 100 / t.deliveredPerS) * 1e6 : NaN);
   return [
     {
       bench: "throughput",
@@ -193,11 +195,20 @@ export function throughputRows(t: ThroughputResult, batch: number, anchor: Strea
     {
       bench: "throughput",
       case: c,
+      metric: "gateway CPU per digest delivered",
+      value: perDigestUs(cpu.g1) + perDigestUs(cpu.g2),
+      unit: "us",
+      load: t.load,
+      note: `g1 (origin) ${perDigestUs(cpu.g1).toFixed(1)} us, g2 (subscriber) ${perDigestUs(cpu.g2).toFixed(1)} us, bench ${perDigestUs(cpu.bench).toFixed(1)} us; CPU time is what load does not inflate much`,
+    },
+    {
+      bench: "throughput",
+      case: c,
       metric: "publisher wrote",
       value: t.publishedPerS,
       unit: "digests/s",
       load: t.load,
-      note: `${t.acceptedTotal}/${t.publishedTotal} accepted${t.errors.length > 0 ? `; errors: ${t.errors[0]}` : ""}`,
+      note: `${t.acceptedTotal}/${t.publishedTotal} accepted, ${t.stalls} backpressure waits timed out${t.errors.length > 0 ? `; errors: ${t.errors[0]}` : ""}`,
     },
     {
       bench: "throughput",

@@ -6,7 +6,10 @@ import type { BusCtx } from "./ctx.js";
 import { Delivery } from "./delivery.js";
 import {
   checkPublish,
+  copyBytes,
   exhausted,
+  ownHeaders,
+  ownPayload,
   streamKey,
   type BusError,
   type Digest,
@@ -68,6 +71,7 @@ export class Bus {
   private lastPublishMs = 0;
   private nextSubId = 1;
   private running = false;
+  private lastStream: Stream | null = null;
   private unlisten: () => void = () => {};
 
   constructor(
@@ -93,7 +97,7 @@ export class Bus {
       interest: new InterestIndex(this.config.maxInterestTypes),
       streams: new Map(),
       myTypes: new Map(),
-      receive: (d, from, via) => this.receive(d, from, via),
+      receive: (ds, from, via) => this.receiveAll(ds, from, via),
       streamFor: (origin, type) => this.streamFor(origin, type),
       activate: (s, after) => this.activate(s, after),
     };
@@ -186,14 +190,15 @@ export class Bus {
     this.lastPublishMs = Math.max(now, this.lastPublishMs);
     const d: Digest = {
       type: input.type,
-      payload: input.payload,
+      // A copy: the caller's bytes are often a view of a whole request buffer, which retention must not pin.
+      payload: copyBytes(input.payload),
       origin: this.ctx.self,
       seq: ++this.lastSeq,
       typeSeq: s.head.typeSeq + 1,
       publishTimeMs: this.lastPublishMs,
-      headers: { ...input.headers },
+      headers: ownHeaders(input.headers),
     };
-    this.commit(s, d);
+    this.commit(s, d, now);
     this.ctx.metrics.inc("bus_published_total");
     if (this.running) this.pusher.spread(d, null);
     return { ok: true, digest: d };
@@ -265,15 +270,27 @@ export class Bus {
     setInterest(this.deps.overlay, this.ctx.myTypes, this.config);
   }
 
-  private receive(d: Digest, from: string | null, via: "push" | "sync"): void {
+  /** Digests from a peer, in order; drops are counted by reason once per call (labels cost a string each). */
+  private receiveAll(ds: readonly Digest[], from: string | null, via: "push" | "sync"): void {
+    let dropped: Record<string, number> | null = null;
+    for (const d of ds) {
+      const r = this.receive(d, from, via);
+      if (r !== null) (dropped ??= {})[r] = (dropped[r] ?? 0) + 1;
+    }
+    for (const reason in dropped) this.ctx.metrics.inc("bus_dropped_total", { reason }, dropped[reason]);
+  }
+
+  /** Null when taken (committed or held back), else why it was dropped. */
+  private receive(d: Digest, from: string | null, via: "push" | "sync"): string | null {
     const { ctx } = this;
-    if (!this.running) return;
-    if (d.origin === ctx.self) return ctx.metrics.inc("bus_dropped_total", { reason: "own" });
-    if (!ctx.myTypes.has(d.type)) return ctx.metrics.inc("bus_dropped_total", { reason: "uninterested" });
+    if (!this.running) return null;
+    if (d.origin === ctx.self) return "own";
+    if (!ctx.myTypes.has(d.type)) return "uninterested";
     const s = this.streamFor(d.origin, d.type);
-    if (s === undefined) return ctx.metrics.inc("bus_dropped_total", { reason: "streams-limit" });
+    if (s === undefined) return "streams-limit";
     if (!s.active && d.typeSeq === 1) this.activate(s, ZERO_MARK);
     const r = s.offer(d, this.config);
+    if (r === "commit" || r === "held") ownPayload(d);
     if (r === "commit") {
       this.commit(s, d);
       this.drainReady(s);
@@ -283,13 +300,13 @@ export class Bus {
         this.repairer.gapped.add(s);
       }
     } else {
-      return ctx.metrics.inc("bus_dropped_total", { reason: r });
+      return r;
     }
     if (via === "push") this.pusher.spread(d, from);
+    return null;
   }
 
-  private commit(s: Stream, d: Digest): void {
-    const now = this.ctx.clock.nowMs();
+  private commit(s: Stream, d: Digest, now = this.ctx.clock.nowMs()): void {
     if (!this.deps.store.append(d, now)) this.ctx.metrics.inc("bus_store_refused_total");
     s.advance(d, now);
     this.delivery.committed(s, d);
@@ -306,9 +323,13 @@ export class Bus {
 
   private streamFor(origin: string, type: string): Stream | undefined {
     const { ctx } = this;
+    // Consecutive digests are mostly of one stream: skip building its key then.
+    const last = this.lastStream;
+    if (last !== null && last.origin === origin && last.type === type && ctx.streams.get(last.key) === last)
+      return last;
     const key = streamKey(origin, type);
     let s = ctx.streams.get(key);
-    if (s !== undefined) return s;
+    if (s !== undefined) return (this.lastStream = s);
     if (ctx.streams.size >= this.config.maxStreams) return undefined;
     s = new Stream(key, origin, type);
     ctx.streams.set(key, s);

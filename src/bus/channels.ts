@@ -75,6 +75,11 @@ export class Channels {
     return this.overlay.sendUserPacket(to, withChannel(ch, payload));
   }
 
+  /** Like `send`, for a payload whose first byte already is its channel id (no copy to prepend it). */
+  sendFramed(to: Address, framed: Uint8Array): boolean {
+    return this.overlay.sendUserPacket(to, framed);
+  }
+
   /** Reliable request/response (a TCP exchange); `done(null)` on failure or timeout. */
   request(
     ch: number,

@@ -1,6 +1,10 @@
 import { Packr, Unpackr } from "msgpackr";
 import type { BusConfig } from "./config.js";
-import { checkHeaders, checkTypeName, type Digest } from "./digest.js";
+import { checkHeaders, checkTypeName, NO_HEADERS, type Digest } from "./digest.js";
+import { BatchWriter } from "./batch-writer.js";
+import { fastRecords, MAX_RECORDS } from "./fast-records.js";
+
+export { BatchWriter };
 
 /**
  * Bus wire format (channel 1). A message is [kind u8][MessagePack body]. Push
@@ -47,9 +51,6 @@ export type CodecLimits = Pick<
   | "maxInterestTypes"
 >;
 
-/** Max records in one message; the message's byte size bounds it long before this. */
-const MAX_RECORDS = 65_536;
-
 const packr = new Packr({ useRecords: false, variableMapSize: true, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, moreTypes: false });
 
@@ -82,64 +83,14 @@ export function encodeSeekResp(found: boolean, afterTypeSeq: number, afterSeq: n
 
 export const ACK = new Uint8Array([Kind.Ack]);
 
-/**
- * Fills one message with records up to a byte budget. `tryAdd` refuses a
- * record that would overflow it; with `forceFirst` a first record is taken
- * even if it alone exceeds the budget (so any digest can always be sent).
- */
-export class BatchWriter {
-  private readonly chunks: Uint8Array[] = [];
-  private readonly table = new Map<string, number>();
-  private bytes: number;
-
-  constructor(
-    readonly kind: number,
-    private readonly header?: Uint8Array,
-  ) {
-    this.bytes = 1 + (header?.length ?? 0);
-  }
-
-  get count(): number {
-    return this.chunks.length;
-  }
-
-  get size(): number {
-    return this.bytes;
-  }
-
-  tryAdd(d: Digest, budget: number, forceFirst = false): boolean {
-    const o = this.table.get(d.origin);
-    const t = this.table.get(d.type);
-    const rec: unknown[] = [o ?? d.origin, t ?? d.type, d.seq, d.typeSeq, d.publishTimeMs, d.payload];
-    if (Object.keys(d.headers).length > 0) rec.push(new Map(Object.entries(d.headers)));
-    const bytes = packr.pack(rec);
-    if (this.bytes + bytes.length > budget && !(forceFirst && this.chunks.length === 0)) return false;
-    if (o === undefined) this.table.set(d.origin, this.table.size);
-    if (t === undefined) this.table.set(d.type, this.table.size);
-    this.chunks.push(bytes);
-    this.bytes += bytes.length;
-    return true;
-  }
-
-  finish(): Uint8Array {
-    const out = new Uint8Array(this.bytes);
-    out[0] = this.kind;
-    let at = 1;
-    if (this.header !== undefined) {
-      out.set(this.header, at);
-      at += this.header.length;
-    }
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  }
-}
-
 /** A sync answer starts with the responder's heads, then records. */
 export function syncRespWriter(heads: Head[]): BatchWriter {
   return new BatchWriter(Kind.SyncResp, packr.pack(heads.map(headWire)));
+}
+
+/** Records decoded by msgpackr (any encoding); throws Invalid when the message is damaged. */
+export function msgpackRecords(body: Uint8Array, lim: CodecLimits): { digests: Digest[]; refused: number } {
+  return records(unpackr.unpackMultiple(body) as unknown[], lim);
 }
 
 class Invalid extends Error {
@@ -155,8 +106,8 @@ export function decodeBusMessage(data: Uint8Array, lim: CodecLimits): BusDecodeR
     const body = data.subarray(1);
     switch (data[0]) {
       case Kind.Push: {
-        const { digests, refused } = records(unpackr.unpackMultiple(body) as unknown[], lim);
-        return { ok: true, msg: { kind: "push", digests, refused } };
+        const r = fastRecords(body, 0, lim) ?? msgpackRecords(body, lim);
+        return { ok: true, msg: { kind: "push", digests: r.digests, refused: r.refused } };
       }
       case Kind.SyncResp: {
         const items = unpackr.unpackMultiple(body) as unknown[];
@@ -267,10 +218,27 @@ function records(items: unknown[], lim: CodecLimits): { digests: Digest[]; refus
   };
   const digests: Digest[] = [];
   let refused = 0;
+  // Records repeat a few names: check each once per message.
+  const okOrigins = new Set<string>();
+  const okTypes = new Set<string>();
   for (const item of items) {
     if (!Array.isArray(item) || item.length < 6 || item.length > 7) throw new Invalid("malformed");
     const o = ref(item[0]);
     const t = ref(item[1]);
+    if (!okOrigins.has(o)) {
+      if (o.length === 0 || Buffer.byteLength(o) > lim.maxOriginBytes) {
+        refused++;
+        continue;
+      }
+      okOrigins.add(o);
+    }
+    if (!okTypes.has(t)) {
+      if (!checkTypeName(t, lim).ok) {
+        refused++;
+        continue;
+      }
+      okTypes.add(t);
+    }
     const d = record(o, t, item, lim);
     if (d === null) refused++;
     else digests.push(d);
@@ -278,30 +246,22 @@ function records(items: unknown[], lim: CodecLimits): { digests: Digest[]; refus
   return { digests, refused };
 }
 
+/** One record whose origin `o` and type `t` are already checked. */
 function record(o: string, t: string, f: unknown[], lim: CodecLimits): Digest | null {
   const [, , seq, typeSeq, time, payload, rawHeaders] = f;
-  if (o.length === 0 || Buffer.byteLength(o) > lim.maxOriginBytes) return null;
-  if (!checkTypeName(t, lim).ok) return null;
   if (!isSeq(seq) || !isSeq(typeSeq) || typeSeq > seq) return null;
   if (typeof time !== "number" || !Number.isSafeInteger(time) || time < 0) return null;
   if (!(payload instanceof Uint8Array) || payload.length > lim.maxPayloadBytes) return null;
-  let headers: Record<string, string> = {};
-  if (rawHeaders !== undefined) {
+  let headers = NO_HEADERS as Record<string, string>;
+  if (rawHeaders !== undefined && !(rawHeaders instanceof Map && rawHeaders.size === 0)) {
     if (!(rawHeaders instanceof Map) || rawHeaders.size > lim.maxHeaders) return null;
     for (const k of rawHeaders.keys()) if (typeof k !== "string") return null;
     headers = Object.fromEntries(rawHeaders as Map<string, unknown>) as Record<string, string>;
     if (!checkHeaders(headers, lim).ok) return null;
   }
-  // Copy: a decoded payload is a view of the whole packet, which retention must not pin.
-  return {
-    origin: o,
-    type: t,
-    seq,
-    typeSeq,
-    publishTimeMs: time,
-    payload: Uint8Array.from(payload),
-    headers,
-  };
+  // A view of the message (as a plain Uint8Array): the bus copies the payloads it keeps (ownPayload).
+  const view = new Uint8Array(payload.buffer, payload.byteOffset, payload.length);
+  return { origin: o, type: t, seq, typeSeq, publishTimeMs: time, payload: view, headers };
 }
 
 function isSeq(v: unknown): v is number {

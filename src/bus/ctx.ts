@@ -22,8 +22,8 @@ export interface BusCtx {
   readonly streams: Map<string, Stream>;
   /** Types local subscriptions want -> since when (ms on our clock). */
   readonly myTypes: Map<string, number>;
-  /** A digest from a peer; `from` is the sender's name when known. */
-  receive(d: Digest, from: string | null, via: "push" | "sync"): void;
+  /** Digests from a peer, in order; `from` is the sender's name when known. */
+  receive(ds: readonly Digest[], from: string | null, via: "push" | "sync"): void;
   /** The stream, created (seeking) if new and within limits; undefined when at maxStreams. */
   streamFor(origin: string, type: string): Stream | undefined;
   /** The stream's start is known: attach subscribers, commit what was held. */

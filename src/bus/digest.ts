@@ -28,6 +28,55 @@ export function streamKey(origin: string, type: string): string {
   return `${origin.length}:${origin}${type}`;
 }
 
+/** Payload copies up to SLAB_BYTES / 16 share slabs of this size. */
+const SLAB_BYTES = 64 * 1024;
+let slab = new Uint8Array(0);
+let slabAt = 0;
+
+/**
+ * A copy (a decoded payload is a view of the whole packet, which retention
+ * must not pin), as a plain Uint8Array. Small ones are carved from shared 64
+ * KiB slabs, like Node's Buffer pool but larger: one view object per digest
+ * and one ArrayBuffer per few hundred, where an ArrayBuffer each made V8 run
+ * full GCs for external memory pressure every second or two. Retention evicts
+ * in arrival order, so a slab is freed soon after its last digest.
+ */
+export function copyBytes(p: Uint8Array): Uint8Array {
+  const n = p.length;
+  if (n > SLAB_BYTES / 16) {
+    const own = new Uint8Array(n);
+    own.set(p);
+    return own;
+  }
+  if (slabAt + n > slab.length) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabAt = 0;
+  }
+  const out = slab.subarray(slabAt, slabAt + n);
+  out.set(p);
+  slabAt += (n + 7) & ~7;
+  return out;
+}
+
+/**
+ * Makes a received digest's payload its own copy. Decoders hand out fresh
+ * digests whose payload is a view of the packet they came in (no copy for the
+ * duplicates and drops a node discards); the bus calls this on the ones it
+ * keeps (committed or held back), which only it has seen so far.
+ */
+export function ownPayload(d: Digest): void {
+  (d as { payload: Uint8Array }).payload = copyBytes(d.payload);
+}
+
+/** Headers of a digest without any: one shared frozen object, not one per retained digest. */
+export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** The digest's own copy of published headers (NO_HEADERS when there are none). */
+export function ownHeaders(h: Record<string, string> | undefined): Record<string, string> {
+  if (h !== undefined) for (const _ in h) return { ...h };
+  return NO_HEADERS as Record<string, string>;
+}
+
 /** Bytes a digest costs in retention and batch budgets (payload + type + headers). */
 export function digestBytes(d: Digest): number {
   let n = d.payload.length + d.type.length + d.origin.length + 32;

@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { Packr, Unpackr } from "msgpackr";
-import { streamKey, type Digest } from "./digest.js";
+import { copyBytes, NO_HEADERS, streamKey, type Digest } from "./digest.js";
 import {
   DEFAULT_RETENTION,
   type LogStore,
@@ -279,10 +279,10 @@ function toDigest(r: unknown[]): Digest | null {
     seq: seq as number,
     typeSeq: typeSeq as number,
     publishTimeMs: time as number,
-    payload: Uint8Array.from(payload),
+    payload: copyBytes(payload),
     headers:
       headers === undefined
-        ? {}
+        ? (NO_HEADERS as Record<string, string>)
         : (Object.fromEntries(headers as Map<string, string>) as Record<string, string>),
   };
 }

@@ -47,7 +47,7 @@ export class Inbound {
   private digests(from: string, digests: Digest[], refused: number): void {
     if (refused > 0) this.ctx.metrics.inc("bus_refused_total", { reason: "record" }, refused);
     const name = this.ctx.interest.nameAt(from) ?? null;
-    for (const d of digests) this.ctx.receive(d, name, "push");
+    this.ctx.receive(digests, name, "push");
   }
 
   private refuse(reason: string): void {

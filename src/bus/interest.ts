@@ -104,10 +104,15 @@ export class InterestIndex {
 
   /** Same as `interested`, as a fresh array (callers may shuffle it). */
   interestedList(type: string): string[] {
+    return this.interestedView(type).slice();
+  }
+
+  /** Same as `interested`, as a cached array callers must not change (valid until the next update). */
+  interestedView(type: string): readonly string[] {
     const h = typeHash(type);
     let list = this.lists.get(h);
     if (list === undefined) this.lists.set(h, (list = [...(this.byHash.get(h) ?? EMPTY)]));
-    return list.slice();
+    return list;
   }
 
   wants(name: string, type: string): boolean {

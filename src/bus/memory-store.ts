@@ -18,12 +18,6 @@ interface StreamLog {
   head: number;
 }
 
-interface Slot {
-  log: StreamLog;
-  bytes: number;
-  storedAtMs: number;
-}
-
 /** Called for each evicted entry with its append ordinal (the file store drops whole segments by it). */
 export type EvictHook = (ordinal: number) => void;
 
@@ -34,11 +28,16 @@ export type EvictHook = (ordinal: number) => void;
  */
 export class MemoryLogStore implements LogStore {
   private readonly logs = new Map<string, StreamLog>();
-  private fifo: Slot[] = [];
+  // The FIFO of appends as parallel arrays (no object per retained digest): its stream, bytes, store time.
+  private fifoLogs: StreamLog[] = [];
+  private fifoBytes: number[] = [];
+  private fifoTimes: number[] = [];
   private fifoHead = 0;
   private ordinalBase = 0;
   private total = 0;
   private totalBytes = 0;
+  /** The log the last append went to (consecutive appends are mostly of one stream). */
+  private lastLog: StreamLog | null = null;
   onEvict: EvictHook | null = null;
 
   constructor(readonly limits: RetentionLimits = DEFAULT_RETENTION) {}
@@ -53,7 +52,7 @@ export class MemoryLogStore implements LogStore {
 
   /** Ordinal the next append gets (0-based over the store's life). */
   get nextOrdinal(): number {
-    return this.ordinalBase + this.fifo.length;
+    return this.ordinalBase + this.fifoLogs.length;
   }
 
   append(d: Digest, nowMs: number): boolean {
@@ -63,7 +62,9 @@ export class MemoryLogStore implements LogStore {
     if (d.typeSeq <= above) return false;
     const bytes = digestBytes(d);
     log.entries.push(d);
-    this.fifo.push({ log, bytes, storedAtMs: nowMs });
+    this.fifoLogs.push(log);
+    this.fifoBytes.push(bytes);
+    this.fifoTimes.push(nowMs);
     this.total++;
     this.totalBytes += bytes;
     while (this.total > this.limits.maxDigests || this.totalBytes > this.limits.maxBytes) this.evictOne();
@@ -117,8 +118,8 @@ export class MemoryLogStore implements LogStore {
   evict(nowMs: number): number {
     let n = 0;
     for (;;) {
-      const slot = this.fifo[this.fifoHead];
-      if (slot === undefined || nowMs - slot.storedAtMs <= this.limits.maxAgeMs) return n;
+      const storedAtMs = this.fifoTimes[this.fifoHead];
+      if (storedAtMs === undefined || nowMs - storedAtMs <= this.limits.maxAgeMs) return n;
       this.evictOne();
       n++;
     }
@@ -128,21 +129,24 @@ export class MemoryLogStore implements LogStore {
 
   /** Test and restore hook: the store time of the oldest entry. */
   oldestStoredAtMs(): number | undefined {
-    return this.fifo[this.fifoHead]?.storedAtMs;
+    return this.fifoTimes[this.fifoHead];
   }
 
   private evictOne(): void {
-    const slot = this.fifo[this.fifoHead];
-    if (slot === undefined) return;
-    this.fifo[this.fifoHead] = undefined as unknown as Slot;
-    const ordinal = this.ordinalBase + this.fifoHead;
+    const at = this.fifoHead;
+    const log = this.fifoLogs[at];
+    if (log === undefined) return;
+    const bytes = this.fifoBytes[at] as number;
+    this.fifoLogs[at] = undefined as unknown as StreamLog;
+    const ordinal = this.ordinalBase + at;
     this.fifoHead++;
-    if (this.fifoHead > 1024 && this.fifoHead * 2 > this.fifo.length) {
-      this.fifo = this.fifo.slice(this.fifoHead);
+    if (this.fifoHead > 1024 && this.fifoHead * 2 > this.fifoLogs.length) {
+      this.fifoLogs = this.fifoLogs.slice(this.fifoHead);
+      this.fifoBytes = this.fifoBytes.slice(this.fifoHead);
+      this.fifoTimes = this.fifoTimes.slice(this.fifoHead);
       this.ordinalBase += this.fifoHead;
       this.fifoHead = 0;
     }
-    const log = slot.log;
     const d = log.entries[log.head] as Digest;
     log.entries[log.head] = undefined as unknown as Digest;
     log.head++;
@@ -152,11 +156,18 @@ export class MemoryLogStore implements LogStore {
       log.head = 0;
     }
     this.total--;
-    this.totalBytes -= slot.bytes;
+    this.totalBytes -= bytes;
     this.onEvict?.(ordinal);
   }
 
   private logOf(origin: string, type: string): StreamLog {
+    const last = this.lastLog;
+    if (last !== null && last.origin === origin && last.type === type) return last;
+    this.lastLog = this.logFor(origin, type);
+    return this.lastLog;
+  }
+
+  private logFor(origin: string, type: string): StreamLog {
     const key = streamKey(origin, type);
     let log = this.logs.get(key);
     if (log === undefined) {

@@ -6,14 +6,20 @@ import type { Digest } from "./digest.js";
 
 interface PeerOutbox {
   address: string;
-  digests: Digest[];
+  /** The datagram being filled for this peer; sent the moment the next digest does not fit. */
+  packet: BatchWriter;
+  /** Digests too large for a datagram, sent in a TCP batch at the flush. */
+  large: Digest[];
 }
 
 /**
- * Eager push: picks interested peers for each new digest and batches what
- * goes to the same peer within `lingerMs` into datagrams filled to the
- * packet budget; a digest too large for a datagram goes in a TCP batch.
- * A push that is lost is not retried here: anti-entropy repairs it.
+ * Eager push: picks interested peers for each new digest and packs what goes
+ * to the same peer into datagrams filled to the packet budget. A full
+ * datagram leaves at once (a burst of publishes becomes a steady stream of
+ * datagrams the receiver drains as they come, not a burst that overflows its
+ * socket buffer); a partial one waits `lingerMs` (0: the end of this turn of
+ * the event loop) for more. A digest too large for a datagram goes in a TCP
+ * batch. A push that is lost is not retried here: anti-entropy repairs it.
  */
 export class Pusher {
   private readonly outboxes = new Map<string, PeerOutbox>();
@@ -27,11 +33,17 @@ export class Pusher {
   /** Pushes a digest this node just published or received for the first time (by push). */
   spread(d: Digest, from: string | null): void {
     const { ctx } = this;
-    const all = ctx.interest.interestedList(d.type);
-    const peers = all.filter((n) => n !== ctx.self && n !== from && n !== d.origin);
+    const all = ctx.interest.interestedView(d.type);
     // Epidemic push reaches everyone with high probability at fanout ~ ln(N) + c; below that, a
     // pushed-to set misses a tail of nodes that only repair brings (measured: p99 6x slower at N=1,000).
     const fanout = Math.max(ctx.cfg.fanout, Math.ceil(Math.log(all.length + 1)) + 1);
+    if (all.length <= fanout + 1) {
+      // Few enough to push to all of them (no array per digest).
+      for (const n of all) if (n !== ctx.self && n !== from && n !== d.origin) this.enqueue(n, d);
+      return;
+    }
+    const peers: string[] = [];
+    for (const n of all) if (n !== ctx.self && n !== from && n !== d.origin) peers.push(n);
     if (peers.length > fanout + 1) {
       for (let i = 0; i < fanout; i++) {
         const j = i + ctx.rng.int(peers.length - i);
@@ -54,13 +66,31 @@ export class Pusher {
     const address = this.ctx.interest.address(peer);
     if (address === undefined) return;
     let box = this.outboxes.get(peer);
-    if (box === undefined) this.outboxes.set(peer, (box = { address, digests: [] }));
-    if (box.digests.length >= this.ctx.cfg.maxOutboxDigests) {
-      this.ctx.metrics.inc("bus_dropped_total", { reason: "outbox-full" });
-      return;
+    if (box === undefined || box.address !== address) {
+      if (box !== undefined) this.flushOne(box);
+      box = { address, packet: this.newPacket(), large: [] };
+      this.outboxes.set(peer, box);
     }
-    box.digests.push(d);
+    if (!box.packet.tryAdd(d, this.packetBudget)) {
+      if (box.packet.count > 0) {
+        this.sendPacket(box.address, box.packet);
+        box.packet = this.newPacket();
+      }
+      if (!box.packet.tryAdd(d, this.packetBudget)) {
+        // Alone it exceeds a datagram: it goes in a TCP batch.
+        if (box.large.length >= this.ctx.cfg.maxOutboxDigests) {
+          this.ctx.metrics.inc("bus_dropped_total", { reason: "outbox-full" });
+          return;
+        }
+        box.large.push(d);
+      }
+    }
+    // lingerMs 0: what this turn of the event loop pushes goes out together, right after it.
     this.timer ??= this.ctx.clock.setTimer(this.ctx.cfg.lingerMs, () => this.flush());
+  }
+
+  private newPacket(): BatchWriter {
+    return new BatchWriter(Kind.Push, undefined, this.packetBudget, Channel.Bus);
   }
 
   private flush(): void {
@@ -71,31 +101,22 @@ export class Pusher {
   }
 
   private flushOne(box: PeerOutbox): void {
+    if (box.packet.count > 0) this.sendPacket(box.address, box.packet);
     const max = this.ctx.cfg.maxPushStreamBytes;
-    let packet = new BatchWriter(Kind.Push);
-    let stream = new BatchWriter(Kind.Push);
-    for (const d of box.digests) {
-      if (packet.tryAdd(d, this.packetBudget)) continue;
-      if (packet.count > 0) {
-        this.sendPacket(box.address, packet);
-        packet = new BatchWriter(Kind.Push);
-        if (packet.tryAdd(d, this.packetBudget)) continue;
-      }
-      // Alone it exceeds a datagram: it goes in a TCP batch.
-      if (!stream.tryAdd(d, max, true)) {
-        this.sendStream(box.address, stream);
-        stream = new BatchWriter(Kind.Push);
-        stream.tryAdd(d, max, true);
-      }
+    let stream: BatchWriter | null = null;
+    for (const d of box.large) {
+      stream ??= new BatchWriter(Kind.Push);
+      if (stream.tryAdd(d, max, true)) continue;
+      this.sendStream(box.address, stream);
+      stream = new BatchWriter(Kind.Push);
+      stream.tryAdd(d, max, true);
     }
-    if (packet.count > 0) this.sendPacket(box.address, packet);
-    if (stream.count > 0) this.sendStream(box.address, stream);
+    if (stream !== null && stream.count > 0) this.sendStream(box.address, stream);
   }
 
   private sendPacket(address: string, w: BatchWriter): void {
-    const bytes = w.finish();
-    if (!this.ctx.channels.send(Channel.Bus, address, bytes)) {
-      return this.sendBytesByStream(address, bytes);
+    if (!this.ctx.channels.sendFramed(address, w.framed())) {
+      return this.sendBytesByStream(address, w.finish());
     }
     this.ctx.metrics.inc("bus_push_packets_total");
     this.ctx.metrics.inc("bus_push_digests_total", undefined, w.count);

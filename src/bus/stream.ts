@@ -59,9 +59,12 @@ export class Stream {
     return "held";
   }
 
-  /** Records a committed digest as the new head. */
+  /** Records a committed digest as the new head (in place: `head` is this stream's own object, read, never kept). */
   advance(d: Digest, nowMs: number): void {
-    this.head = { typeSeq: d.typeSeq, seq: d.seq, publishTimeMs: d.publishTimeMs };
+    const h = this.head;
+    h.typeSeq = d.typeSeq;
+    h.seq = d.seq;
+    h.publishTimeMs = d.publishTimeMs;
     this.gapSinceMs = this.hold.size > 0 ? nowMs : null;
   }
 
@@ -100,7 +103,7 @@ export class Stream {
       publishTimeMs: this.head.publishTimeMs,
     };
     const to = { typeSeq: low.typeSeq - 1, seq: low.seq - 1, publishTimeMs: low.publishTimeMs };
-    this.head = to;
+    this.head = { ...to };
     this.gapSinceMs = nowMs;
     this.originLacks = false;
     return { from, to };

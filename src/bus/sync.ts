@@ -69,7 +69,7 @@ export class AntiEntropy {
         if (r.msg.refused > 0) ctx.metrics.inc("bus_refused_total", { reason: "record" }, r.msg.refused);
         let behind = false;
         for (const h of r.msg.heads) behind = this.learn(peer, h) || behind;
-        for (const d of r.msg.digests) ctx.receive(d, peer, "sync");
+        ctx.receive(r.msg.digests, peer, "sync");
         ctx.metrics.inc("bus_repaired_total", undefined, r.msg.digests.length);
         // A bounded answer may leave more to fetch: continue at once.
         if (behind && r.msg.digests.length > 0) this.syncWith(peer);
@@ -99,17 +99,20 @@ export class AntiEntropy {
       (s) => s.active && theirs.has(s.key) && s.origin !== peer,
     );
     const offset = ctx.rng.int(streams.length);
+    // Without a known gap, what was published just now is most likely still on its way by push.
+    const recent = ctx.clock.nowMs() - ctx.cfg.syncRecentGraceMs;
     let count = 0;
     for (let i = 0; i < streams.length && count < ctx.cfg.maxSyncDigests; i++) {
       const s = streams[(offset + i) % streams.length] as Stream;
       const h = theirs.get(s.key) as Head;
       if (h.hwm >= s.head.typeSeq) continue;
-      const upTo = h.upTo > h.hwm ? h.upTo : Infinity;
+      const gap = h.upTo > h.hwm;
+      const upTo = gap ? h.upTo : Infinity;
       const max = Math.min(ctx.cfg.maxSyncDigests - count, upTo - h.hwm);
       const entries = ctx.store.read(s.key, h.hwm, max, ctx.cfg.maxSyncBytes);
       let full = false;
       for (const d of entries) {
-        if (d.typeSeq > upTo) break;
+        if (d.typeSeq > upTo || (!gap && d.publishTimeMs > recent)) break;
         if (!writer.tryAdd(d, ctx.cfg.maxSyncBytes, true)) {
           full = true;
           break;

@@ -2,7 +2,6 @@ import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { formatHostPort, type HostPort } from "../config/index.js";
 import {
-  GatewayService,
   type GatewayServer,
   type GetDigestTypeRequest,
   type ListDigestTypesRequest,
@@ -21,6 +20,8 @@ import type { GatewayApi } from "./api.js";
 import { bearerToken, type Caller } from "./auth.js";
 import { ApiError, asApiError, codeName } from "./errors.js";
 import { streamSubscription } from "./grpc-subscribe.js";
+import { GatewayServiceWithRawSubscribe } from "./subscribe-wire.js";
+import { raiseReceiveWindows } from "./http2-window.js";
 import { addReflection } from "./reflection.js";
 import { StreamPump } from "./stream-pump.js";
 
@@ -222,8 +223,11 @@ export async function startGrpcServer(
     "grpc.keepalive_permit_without_calls": 1,
     "grpc.http2.min_ping_interval_without_data_ms": 5_000,
   });
+  if (!raiseReceiveWindows(server))
+    log.warn("gRPC: HTTP/2 receive windows left at 64 KiB (grpc-js hook missing)");
   const streams = new Set<() => void>();
-  server.addService(GatewayService, handlers(api, log, streams));
+  // Subscribe writes pre-encoded digest batches (subscribe-wire.ts); every other method is as generated.
+  server.addService(GatewayServiceWithRawSubscribe, handlers(api, log, streams));
   for (const e of extra) server.addService(e.definition, e.implementation);
   const health = new HealthImplementation({ "": "SERVING", "hearsay.v1.Gateway": "SERVING" });
   health.addToServer(server);

@@ -1,7 +1,8 @@
 import type * as grpc from "@grpc/grpc-js";
 import type { SubscribeRequest, SubscribeResponse } from "../gen/proto/hearsay/v1/gateway.js";
-import type { Digest } from "../gen/proto/hearsay/v1/types.js";
-import type { OpenSubscription } from "./digest-service.js";
+import type { BusDigest } from "./digest-bus.js";
+import { gapToProto, type OpenSubscription } from "./digest-service.js";
+import { encodeDigestBatch } from "./subscribe-wire.js";
 
 /** Keep-alive period when the client does not ask for one, ms. */
 export const DEFAULT_KEEPALIVE_MS = 15_000;
@@ -29,28 +30,31 @@ export function streamSubscription(call: Call, sub: OpenSubscription, maxBatch: 
   let blocked = false;
   let lastWriteMs = Date.now();
 
-  const write = (msg: SubscribeResponse): boolean => {
+  const write = (msg: SubscribeResponse | Buffer): boolean => {
     lastWriteMs = Date.now();
-    return call.write(msg);
+    // Buffers are pre-encoded responses: the server serves GatewayServiceWithRawSubscribe.
+    return (call as unknown as grpc.ServerWritableStream<SubscribeRequest, SubscribeResponse | Buffer>).write(
+      msg,
+    );
   };
 
   const pump = (): void => {
     if (closed || blocked) return;
     for (;;) {
-      const items = sub.drain(batchLimit);
+      const items = sub.drainItems(batchLimit);
       if (items.length === 0) return sub.onReadable(pump);
-      let batch: Digest[] = [];
+      let batch: BusDigest[] = [];
       let ok = true;
       const flush = () => {
         if (batch.length === 0) return;
-        ok = write({ item: { $case: "batch", batch: { digests: batch } } }) && ok;
+        ok = write(encodeDigestBatch(batch, sub.json)) && ok;
         batch = [];
       };
       for (const item of items) {
-        if ("digest" in item) batch.push(item.digest);
+        if (item.kind === "digest") batch.push(item.digest);
         else {
           flush();
-          ok = write({ item: { $case: "gap", gap: item.gap } }) && ok;
+          ok = write({ item: { $case: "gap", gap: gapToProto(item.gap) } }) && ok;
         }
       }
       flush();
