@@ -38,7 +38,12 @@ class ServicesTest {
         assertEquals("java-c1", inst.node());
         assertFalse(inst.id().isEmpty());
         ServiceEvent registered =
-            events.awaitMatch(e -> e.kind() == ServiceEventKind.REGISTERED && e.instance().id().equals(inst.id()), WAIT);
+            // CURRENT when the registration reached g2 before the watch had started there.
+            events.awaitMatch(
+                e ->
+                    (e.kind() == ServiceEventKind.REGISTERED || e.kind() == ServiceEventKind.CURRENT)
+                        && e.instance().id().equals(inst.id()),
+                WAIT);
         assertEquals(List.of(inst.id()), registered.instances().stream().map(ServiceInstance::id).toList());
         Wait.until(WAIT, name + " listed at g3", () -> reader.services(name).size() == 1);
         Thread.sleep(4_000); // past the TTL (and the critical grace) twice over: refreshed every 500 ms
