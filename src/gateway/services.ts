@@ -76,11 +76,9 @@ export class ServiceDirectory {
   /** CURRENT for every known instance first when asked, then every change of `name` (or all). */
   watch(req: WatchServicesRequest, emit: (e: ServiceEvent) => void): () => void {
     const name = req.name;
-    const passing = (): Service[] =>
-      name ? this.catalog.list({ name, passingOnly: true }).map(toService) : [];
     const stop = this.catalog.onEvent((e) => {
       if (name && e.instance.name !== name) return;
-      const instances = name ? passing() : this.passingOf(e.instance.name);
+      const instances = this.passingOf(e.instance.name);
       emit({ kind: KIND[e.kind], instance: toService(e.instance), instances, timeMs: BigInt(this.nowMs()) });
     });
     if (req.includeCurrent) {
