@@ -12,7 +12,7 @@ final class Receiver implements StreamListener<Delivery<Blob.Msg>> {
 
   private volatile String run = "";
   private volatile long received;
-  private volatile long lastNanos;
+  private volatile long lastUs;
   private volatile long gaps;
   private long[] publishToDeliveryUs = new long[1024];
   private long[] sendToDeliveryUs = new long[1024];
@@ -22,6 +22,7 @@ final class Receiver implements StreamListener<Delivery<Blob.Msg>> {
   synchronized void expect(String run) {
     this.run = run;
     received = 0;
+    lastUs = 0;
     samples = 0;
   }
 
@@ -45,7 +46,7 @@ final class Receiver implements StreamListener<Delivery<Blob.Msg>> {
         samples++;
       }
     }
-    lastNanos = System.nanoTime();
+    lastUs = nowUs;
     received++;
   }
 
@@ -53,8 +54,9 @@ final class Receiver implements StreamListener<Delivery<Blob.Msg>> {
     return received;
   }
 
-  long lastNanos() {
-    return lastNanos;
+  /** Wall clock (epoch µs, comparable across processes on this machine) of the last counted delivery; 0 before one. */
+  long lastUs() {
+    return lastUs;
   }
 
   long gaps() {

@@ -54,6 +54,11 @@ final class Sender implements AutoCloseable {
     return true;
   }
 
+  /** Publishes answered so far, acknowledged or failed. */
+  long completed() {
+    return acked.get() + failed.get();
+  }
+
   @Override
   public void close() {
     if (publisher != null) publisher.close();
