@@ -20,6 +20,10 @@ export interface Args {
   rssIdleS: number;
   clusterAgents: number;
   seed: number;
+  /** join: one cluster per (N, seed) for all loss levels (JoinOptions.shareCluster). */
+  shareCluster: boolean;
+  /** join + memory: one copy of each name/address across simulated nodes (SimClusterOptions.shareStrings). */
+  shareStrings: boolean;
   /** Real-time guard per simulated run. */
   wallLimitS: number;
   json: string | null;
@@ -40,6 +44,9 @@ export const USAGE = `usage: node --expose-gc [--max-old-space-size=MB] dist/ben
   --rss-idle S           rss: idle time before reading /proc (default 20)
   --cluster-agents K     rss: agents in the loopback cluster, 0 = skip (default 16)
   --seed S               base seed (default 1)
+  --share-cluster        join: build one cluster per N and seed, measure each loss level on it in turn
+  --share-strings        join, memory: simulated nodes share one copy of each member name and address
+                         (what makes N = 10,000 fit; memory then also measures one node with its own copies)
   --wall-limit S         real-time guard per simulated run (default 1800)
   --json FILE            raw results
   --markdown FILE        the docs/BENCHMARKS.md section (also printed)`;
@@ -82,6 +89,8 @@ export function parse(argv: string[]): Args | { help: true } {
       "wall-limit": str,
       json: str,
       markdown: str,
+      "share-cluster": { type: "boolean" },
+      "share-strings": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -106,6 +115,8 @@ export function parse(argv: string[]): Args | { help: true } {
     rssIdleS: one(v["rss-idle"], 20),
     clusterAgents: one(v["cluster-agents"], 16),
     seed: one(v.seed, 1),
+    shareCluster: v["share-cluster"] === true,
+    shareStrings: v["share-strings"] === true,
     wallLimitS: one(v["wall-limit"], 1800),
     json: v.json ?? null,
     markdown: v.markdown ?? null,

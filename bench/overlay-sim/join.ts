@@ -17,6 +17,14 @@ export interface JoinOptions {
   wallLimitMs: number;
   /** Size to project to from the measured sizes when it was not measured itself (rows marked EXTRAPOLATED). */
   projectTo: number;
+  /**
+   * Build one converged cluster per (N, seed) and measure every loss level on it
+   * in turn (a new joiner each time, after warmupMs at the new loss), instead of
+   * one cluster per loss level. For N = 10,000, where a build takes minutes.
+   */
+  shareCluster: boolean;
+  /** SimClusterOptions.shareStrings. */
+  shareStrings: boolean;
   log: (line: string) => void;
 }
 
@@ -33,27 +41,43 @@ export interface JoinRun {
   heapUsedMB: number;
 }
 
-const JOINER = "joiner";
+interface Built {
+  c: SimCluster;
+  names: string[];
+  buildWallMs: number;
+}
 
-export function joinOnce(n: number, lossPct: number, seed: number, o: JoinOptions): JoinRun {
+function build(n: number, lossPct: number, seed: number, o: JoinOptions): Built {
   const t0wall = Date.now();
-  const c = new SimCluster({ seed, loss: lossPct / 100 });
+  const c = new SimCluster({ seed, loss: lossPct / 100, shareStrings: o.shareStrings });
   const names = nodeNames(n - 1);
   c.addConverged(names);
   c.sim.runFor(o.warmupMs);
-  const buildWallMs = Date.now() - t0wall;
-  const heapUsedMB = process.memoryUsage().heapUsed / 2 ** 20;
+  return { c, names, buildWallMs: Date.now() - t0wall };
+}
 
+/** One new node `joiner` joins through a member; how long until the N-1 `names` list it alive. */
+function measure(
+  b: Built,
+  n: number,
+  lossPct: number,
+  seed: number,
+  joiner: string,
+  o: JoinOptions,
+): JoinRun {
+  const { c, names } = b;
+  const heapUsedMB = process.memoryUsage().heapUsed / 2 ** 20;
   const learned: number[] = [];
   const seen = new Set<string>();
+  const base = new Set(names); // earlier joiners (shareCluster) learn too, but are not counted
   c.onEvents((observer, e) => {
-    if (e.type !== "join" || e.member.name !== JOINER || seen.has(observer)) return;
+    if (e.type !== "join" || e.member.name !== joiner || seen.has(observer) || !base.has(observer)) return;
     seen.add(observer);
     learned.push(e.atMs - t0);
   });
   const via = names[seed % names.length] as string;
   const t0 = c.sim.nowMs();
-  c.add(JOINER).overlay.join([SimCluster.address(via)]);
+  c.add(joiner).overlay.join([SimCluster.address(via)]);
   const t1wall = Date.now();
   c.runUntil(() => learned.length >= names.length, o.limitMs, 10, o.wallLimitMs);
   learned.sort((a, b) => a - b);
@@ -64,29 +88,67 @@ export function joinOnce(n: number, lossPct: number, seed: number, o: JoinOption
     t9999Ms: reachedBy(learned, 0.9999, names.length),
     t100Ms: reachedBy(learned, 1, names.length),
     informed: learned.length,
-    buildWallMs,
+    buildWallMs: b.buildWallMs,
     runWallMs: Date.now() - t1wall,
     heapUsedMB,
   };
+}
+
+export function joinOnce(n: number, lossPct: number, seed: number, o: JoinOptions): JoinRun {
+  return measure(build(n, lossPct, seed, o), n, lossPct, seed, "joiner", o);
+}
+
+/** Every loss level on one cluster per seed: set the loss, settle, join a fresh node. */
+function joinShared(n: number, seed: number, o: JoinOptions): JoinRun[] {
+  const first = o.lossPcts[0] ?? 0;
+  const b = build(n, first, seed, o);
+  return o.lossPcts.map((loss, i) => {
+    if (i > 0) {
+      b.c.sim.setConditions({ loss: loss / 100 });
+      b.c.sim.runFor(o.warmupMs);
+      b.buildWallMs = 0;
+    }
+    return measure(b, n, loss, seed, `joiner-${loss}`, o);
+  });
+}
+
+function logRun(r: JoinRun, o: JoinOptions): void {
+  o.log(
+    `join N=${r.n} loss=${r.lossPct}% seed=${r.seed}: 99.99% ${fmtS(r.t9999Ms)}, 100% ${fmtS(r.t100Ms)}` +
+      ` (${r.informed}/${r.n - 1}; build ${r.buildWallMs} ms, run ${r.runWallMs} ms wall, heap ${Math.round(r.heapUsedMB)} MB)`,
+  );
 }
 
 export function runJoin(o: JoinOptions): { rows: Row[]; runs: JoinRun[] } {
   const runs: JoinRun[] = [];
   const rows: Row[] = [];
   for (const n of o.sizes) {
-    for (const loss of o.lossPcts) {
-      const mine: JoinRun[] = [];
+    const mine: JoinRun[] = [];
+    if (o.shareCluster) {
       for (let i = 0; i < o.runs; i++) {
-        const r = joinOnce(n, loss, o.seed + i, o);
-        o.log(
-          `join N=${n} loss=${loss}% seed=${r.seed}: 99.99% ${fmtS(r.t9999Ms)}, 100% ${fmtS(r.t100Ms)}` +
-            ` (${r.informed}/${n - 1}; build ${r.buildWallMs} ms, run ${r.runWallMs} ms wall, heap ${Math.round(r.heapUsedMB)} MB)`,
-        );
-        mine.push(r);
+        for (const r of joinShared(n, o.seed + i, o)) {
+          logRun(r, o);
+          mine.push(r);
+        }
       }
-      runs.push(...mine);
-      rows.push(...joinRows(n, loss, mine));
+    } else {
+      for (const loss of o.lossPcts) {
+        for (let i = 0; i < o.runs; i++) {
+          const r = joinOnce(n, loss, o.seed + i, o);
+          logRun(r, o);
+          mine.push(r);
+        }
+      }
     }
+    runs.push(...mine);
+    for (const loss of o.lossPcts)
+      rows.push(
+        ...joinRows(
+          n,
+          loss,
+          mine.filter((r) => r.lossPct === loss),
+        ),
+      );
   }
   if (!o.sizes.includes(o.projectTo)) rows.push(...o.lossPcts.flatMap((l) => project(runs, l, o.projectTo)));
   return { rows, runs };

@@ -56,6 +56,8 @@ async function main(a: Args): Promise<void> {
         warmupMs: 5000,
         projectTo: 10_000,
         limitMs: 60_000,
+        shareCluster: a.shareCluster,
+        shareStrings: a.shareStrings,
       }),
     );
   }
@@ -82,7 +84,14 @@ async function main(a: Args): Promise<void> {
   }
   if (a.only.includes("memory")) {
     await timed("memory", () =>
-      runMemory({ seed: a.seed, log, sizes: a.memSizes, warmupMs: 5000, projectTo: 10_000 }),
+      runMemory({
+        seed: a.seed,
+        log,
+        sizes: a.memSizes,
+        warmupMs: 5000,
+        projectTo: 10_000,
+        shareStrings: a.shareStrings,
+      }),
     );
   }
   if (a.only.includes("rss")) {

@@ -1,5 +1,7 @@
 // Heap per simulated node: V8 heap after GC with a converged N-node cluster
-// alive, minus the heap before it was built, divided by N.
+// alive, minus the heap before it was built, divided by N. With shared strings
+// (N = 10,000), also one node alone holding an N-member table with its own
+// copies of every name and address, as a separate process would.
 import type { Row } from "./report.js";
 import { SimCluster, nodeNames } from "./sim-cluster.js";
 
@@ -9,6 +11,8 @@ export interface MemoryOptions {
   warmupMs: number;
   /** Size to project to when it was not measured (marked as extrapolated). */
   projectTo: number;
+  /** SimClusterOptions.shareStrings; adds the one-node measurement. */
+  shareStrings: boolean;
   log: (line: string) => void;
 }
 
@@ -35,7 +39,7 @@ function measure(n: number, o: MemoryOptions): MemoryRun {
   const gcExact = gcNow();
   const before = process.memoryUsage().heapUsed;
   const t0 = Date.now();
-  let c: SimCluster | null = new SimCluster({ seed: o.seed, loss: 0 });
+  let c: SimCluster | null = new SimCluster({ seed: o.seed, loss: 0, shareStrings: o.shareStrings });
   c.addConverged(nodeNames(n));
   c.sim.runFor(o.warmupMs);
   const buildWallMs = Date.now() - t0;
@@ -55,20 +59,48 @@ function measure(n: number, o: MemoryOptions): MemoryRun {
   };
 }
 
+/** Heap of one node whose table lists N members (fed at once, no time run: nobody else exists). */
+function measureOne(n: number, o: MemoryOptions): number {
+  gcNow();
+  const before = process.memoryUsage().heapUsed;
+  let c: SimCluster | null = new SimCluster({ seed: o.seed, loss: 0 });
+  const names = nodeNames(n);
+  c.add(names[0] as string);
+  c.seed(names, [names[0] as string]);
+  gcNow();
+  const delta = process.memoryUsage().heapUsed - before;
+  if (c.node(names[0] as string).overlay.members().length !== n) throw new Error("one-node table incomplete");
+  c = null;
+  return delta;
+}
+
 const MB = 2 ** 20;
 
 export function runMemory(o: MemoryOptions): { rows: Row[]; runs: MemoryRun[] } {
   const runs: MemoryRun[] = [];
   const rows: Row[] = [];
   for (const n of [...o.sizes].sort((a, b) => a - b)) {
+    if (o.shareStrings) {
+      const one = measureOne(n, o);
+      o.log(`memory N=${n}: one node alone with its own strings: ${(one / 1024).toFixed(1)} KiB`);
+      rows.push({
+        bench: "memory",
+        case: `N=${n}, one node`,
+        metric: "heap of one node",
+        value: one / 1024,
+        unit: "KiB",
+        note: "its N-member table with its own copy of every name and address",
+      });
+    }
     const r = measure(n, o);
     runs.push(r);
     o.log(
       `memory N=${n}: heap +${(r.heapDeltaBytes / MB).toFixed(0)} MB, ${(r.perNodeBytes / 1024).toFixed(1)} KiB/node, ` +
         `${r.perEntryBytes.toFixed(0)} B/entry, rss ${(r.rssBytes / MB).toFixed(0)} MB (build ${r.buildWallMs} ms wall)`,
     );
+    const shared = o.shareStrings ? "; names and addresses shared by all nodes" : "";
     const note = r.gcExact
-      ? `${r.perEntryBytes.toFixed(0)} B per member entry`
+      ? `${r.perEntryBytes.toFixed(0)} B per member entry${shared}`
       : "no --expose-gc: approximate";
     rows.push(
       {

@@ -19,6 +19,11 @@ export interface SimClusterOptions {
   /** Every node gets this key (AES-256-GCM on every packet); none = plaintext. */
   key?: Uint8Array;
   config?: Partial<OverlayConfig>;
+  /**
+   * One copy of each member name and address for all nodes (they share this heap;
+   * separate processes would each hold their own). Makes N = 10,000 fit in memory.
+   */
+  shareStrings?: boolean;
 }
 
 export interface SimNode {
@@ -34,6 +39,13 @@ export class SimCluster {
   readonly sim: SimNetwork;
   readonly nodes = new Map<string, SimNode>();
   private readonly crashed = new Set<string>();
+  private readonly strings = new Map<string, string>();
+  private readonly intern = (s: string): string => {
+    const had = this.strings.get(s);
+    if (had !== undefined) return had;
+    this.strings.set(s, s);
+    return s;
+  };
 
   constructor(private readonly opts: SimClusterOptions) {
     // 1 ms one-way links plus the simulator's default U(0, 0.5) ms jitter.
@@ -53,6 +65,7 @@ export class SimCluster {
       clock: host.clock,
       rng: host.rng,
       keyring,
+      intern: this.opts.shareStrings === true ? this.intern : undefined,
     });
     overlay.start();
     const node = { name, overlay, counter };
@@ -63,11 +76,16 @@ export class SimCluster {
   /** Adds `names` already converged: each lists all of them alive at incarnation 0, queues empty. */
   addConverged(names: string[]): void {
     for (const n of names) this.add(n);
+    this.seed(names, names);
+  }
+
+  /** Feeds every node of `into` the list `members`, all alive at incarnation 0, and leaves its queue empty. */
+  seed(members: string[], into: string[]): void {
     // Chunks below maxBroadcastQueue: a merge past it prunes the queue on every insert (O(queue) each).
     const chunk = Math.max(1, (this.opts.config?.maxBroadcastQueue ?? lanConfig("x").maxBroadcastQueue) - 1);
-    for (let i = 0; i < names.length; i += chunk) {
-      const frame = this.seedFrame(names.slice(i, i + chunk));
-      for (const n of names) {
+    for (let i = 0; i < members.length; i += chunk) {
+      const frame = this.seedFrame(members.slice(i, i + chunk));
+      for (const n of into) {
         const node = this.node(n);
         node.counter.inject(SimCluster.address(SEEDER), frame);
         // stop() empties the broadcast queue the merge filled; start() re-arms the timers.

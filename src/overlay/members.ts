@@ -43,7 +43,14 @@ export class MemberTable {
   private probeIndex = 0;
   private live = 0;
 
-  constructor(private readonly rng: Rng) {}
+  /**
+   * @param intern maps a name or address to a canonical copy; a simulator running
+   * thousands of overlays in one heap shares one copy per string (the default keeps them as given).
+   */
+  constructor(
+    private readonly rng: Rng,
+    private readonly intern: (s: string) => string = (s) => s,
+  ) {}
 
   get size(): number {
     return this.byName.size;
@@ -64,6 +71,8 @@ export class MemberTable {
 
   /** Adds at a random position of the probe order, so new members are not all probed last. */
   add(m: Member): void {
+    m.name = this.intern(m.name);
+    m.address = this.intern(m.address);
     this.byName.set(m.name, m);
     if (isLive(m.status)) this.live++;
     const n = this.order.length;
@@ -72,6 +81,10 @@ export class MemberTable {
     const tmp = this.order[offset] as Member;
     this.order[offset] = m;
     this.order[n] = tmp;
+  }
+
+  setAddress(m: Member, address: Address): void {
+    if (m.address !== address) m.address = this.intern(address);
   }
 
   setStatus(m: Member, status: MemberStatus, nowMs: number): void {

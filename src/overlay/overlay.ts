@@ -33,6 +33,8 @@ export interface OverlayDeps {
   keyring?: Keyring;
   logger?: Logger;
   metrics?: Metrics;
+  /** Canonical copy of a member name or address; see MemberTable. @default identity */
+  intern?: (s: string) => string;
 }
 
 export interface OverlayInit {
@@ -84,7 +86,7 @@ export class Overlay {
     }
     const log = deps.logger ?? nullLogger;
     const metrics = deps.metrics ?? nullMetrics;
-    const table = new MemberTable(deps.rng);
+    const table = new MemberTable(deps.rng, deps.intern);
     const self: Member = {
       name: config.name,
       address: deps.transport.localAddress,

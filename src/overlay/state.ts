@@ -42,7 +42,7 @@ export class MembershipState {
       return;
     }
     const oldStatus = m.status;
-    m.address = a.addr;
+    ctx.table.setAddress(m, a.addr);
     this.accept(m, a, oldStatus);
   }
 
