@@ -28,6 +28,7 @@ export interface Args {
   rssDigests: number;
   anchorS: number;
   cpuProf: string | null;
+  gatewayNodeFlags: string[];
   json: string | null;
   markdown: string | null;
 }
@@ -59,6 +60,7 @@ export const USAGE = `usage: node dist/bench/bus/main.js [flags]   (run as root 
   --rss-digests N         rss: digests published to fill the retention log (default 100000)
   --anchor-seconds S      anchor: seconds per grpc-js stream measurement (default 3)
   --cpu-prof DIR          run the gateways under node --cpu-prof, profiles in DIR
+  --gateway-node-flags=S extra node flags for the gateways, space-separated (e.g. --gateway-node-flags="--trace-gc")
   --json FILE             raw results
   --markdown FILE         the docs/BENCHMARKS.md section (also printed)`;
 
@@ -95,6 +97,7 @@ export function parse(argv: string[]): Args | { help: true } {
     "rss-digests",
     "anchor-seconds",
     "cpu-prof",
+    "gateway-node-flags",
     "json",
     "markdown",
   ];
@@ -137,6 +140,7 @@ export function parse(argv: string[]): Args | { help: true } {
     rssDigests: num(s("rss-digests"), 100_000, "rss-digests"),
     anchorS: num(s("anchor-seconds"), 3, "anchor-seconds"),
     cpuProf: s("cpu-prof") ?? null,
+    gatewayNodeFlags: (s("gateway-node-flags") ?? "").split(" ").filter((f) => f !== ""),
     json: s("json") ?? null,
     markdown: s("markdown") ?? null,
   };

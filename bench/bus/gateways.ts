@@ -1,12 +1,16 @@
 // Real `hearsay agent` gateways on loopback, awaited until their JSON "ready"
 // line, measured through /proc (RSS, CPU time) and stopped.
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { Child } from "./processes.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/cli/node-flags.js";
 
 export interface GatewayReady {
   gossip: string;
   grpc: string;
 }
+
+/** Set BENCH_GATEWAY_LOG=FILE to keep every gateway output line, stamped "name epoch-ms line". */
+const LINE_LOG = process.env.BENCH_GATEWAY_LOG;
 
 /** Clock ticks per second of /proc/PID/stat times (USER_HZ; 100 on Linux). */
 const CLK_TCK = 100;
@@ -24,6 +28,7 @@ export class Gateway {
     nodeFlags: readonly string[] = [],
   ) {
     const args = [
+      ...GATEWAY_NODE_FLAGS,
       ...nodeFlags,
       "bin/hearsay.js",
       "agent",
@@ -40,10 +45,12 @@ export class Gateway {
     let onReady: (r: GatewayReady) => void = () => {};
     this.child = new Child({
       name,
-      command: process.execPath,
-      args,
+      // Line-buffered stdout, so V8's --trace-gc lines arrive when they happen (BENCH_GATEWAY_LOG).
+      command: LINE_LOG === undefined ? process.execPath : "stdbuf",
+      args: LINE_LOG === undefined ? args : ["-oL", process.execPath, ...args],
       cwd: root,
       onLine: (line) => {
+        if (LINE_LOG !== undefined) appendFileSync(LINE_LOG, `${name} ${Date.now()} ${line}\n`);
         const r = parseReady(line);
         if (r !== null) onReady(r);
       },

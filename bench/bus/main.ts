@@ -63,7 +63,10 @@ function runSim(a: Args, res: Results): void {
 }
 
 async function runGateways(a: Args, res: Results): Promise<void> {
-  const flags = a.cpuProf === null ? [] : ["--cpu-prof", `--cpu-prof-dir=${a.cpuProf}`];
+  const flags = [
+    ...(a.cpuProf === null ? [] : ["--cpu-prof", `--cpu-prof-dir=${a.cpuProf}`]),
+    ...a.gatewayNodeFlags,
+  ];
   const c: LoopbackCluster = await startLoopbackCluster(ROOT, a.payload, flags, log);
   try {
     if (a.only.has("wire")) {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { GATEWAY_NODE_FLAGS } from "../../src/cli/node-flags.js";
 
 export interface Ready {
   gossip: string;
@@ -27,7 +28,10 @@ export class Agent {
       "127.0.0.1:0",
     ];
     if (join !== null) args.push("--join", join);
-    this.child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...args], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
     createInterface({ input: this.child.stderr! }).on("line", (l) => this.keep(l));
     this.ready = new Promise<Ready>((resolve, reject) => {

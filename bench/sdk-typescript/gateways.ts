@@ -1,6 +1,7 @@
 // Two real `hearsay agent` processes on loopback (gRPC + Thrift), joined.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { GATEWAY_NODE_FLAGS } from "../../src/cli/node-flags.js";
 
 export interface Agent {
   readonly name: string;
@@ -14,7 +15,10 @@ export async function startAgent(root: string, name: string, join: string | null
   const args = ["bin/hearsay.js", "agent", "--name", name, "--profile", "local"];
   args.push("--bind", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0");
   if (join) args.push("--join", join);
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const ready = await new Promise<Record<string, string>>((resolve, reject) => {

@@ -25,6 +25,7 @@ import {
   type ThriftListener,
 } from "../gateway/index.js";
 import type { Logger } from "../logging/index.js";
+import { GATEWAY_NODE_FLAGS, missingNodeFlags } from "./node-flags.js";
 import {
   Keyring,
   lanConfig,
@@ -108,6 +109,16 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
 
   const auth = new Authorizer(config.tokens);
   if (auth.open) log.warn("no client tokens configured: the client API is open to anyone who can reach it");
+  const missing = missingNodeFlags();
+  if (missing.length > 0) {
+    log.info("node runs without the gateway's V8 flags: expect longer GC pauses under load", {
+      missing: missing.join(" "),
+      hint:
+        "start the gateway as `hearsay agent` or `node " +
+        GATEWAY_NODE_FLAGS.join(" ") +
+        " bin/hearsay.js agent`",
+    });
+  }
   const keys = clusterKeys(overlay, channels, keyring, config.keyringFile, log);
   const tags = memberTags(overlay, overlayConfig);
   const admin = adminService(new AdminApi({ auth, keys, tags, overlay: config.overlay }, log), log);

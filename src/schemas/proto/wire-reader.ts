@@ -20,13 +20,17 @@ export class WireReader {
   /** Last varint read, as two unsigned 32-bit halves. */
   protected lo = 0;
   protected hi = 0;
-  protected readonly view: DataView;
+  private dataView: DataView | null = null;
 
   constructor(
     protected readonly buf: Uint8Array,
     protected readonly limits: SchemaLimits,
-  ) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  ) {}
+
+  /** Made on first use: most payloads carry no fixed-width field, and validation reads none. */
+  protected get view(): DataView {
+    this.dataView ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.dataView;
   }
 
   /** Records the first error and jumps to the end so every loop stops. */
