@@ -1,9 +1,8 @@
-// A simulated cluster that starts out converged: every node is seeded with the
-// full member list through its own push-pull handler (the same merge a join
-// does), then restarted so its gossip queue is empty, as in a settled cluster.
+// A simulated cluster that starts out converged: every node's table is loaded
+// with the full member list (Overlay.preload), all alive at incarnation 0, and
+// its gossip queue is empty, as in a settled cluster.
 import { SimNetwork } from "../../src/transport/index.js";
 import {
-  encodeMessage,
   Keyring,
   lanConfig,
   Overlay,
@@ -31,9 +30,6 @@ export interface SimNode {
   readonly overlay: Overlay;
   readonly counter: CountingTransport;
 }
-
-/** Name of the fake peer whose push-pull seeds every node; never a member. */
-const SEEDER = "bench-seeder";
 
 export class SimCluster {
   readonly sim: SimNetwork;
@@ -79,37 +75,10 @@ export class SimCluster {
     this.seed(names, names);
   }
 
-  /** Feeds every node of `into` the list `members`, all alive at incarnation 0, and leaves its queue empty. */
+  /** Every node of `into` lists `members` alive at incarnation 0 (Overlay.preload: no gossip, no events). */
   seed(members: string[], into: string[]): void {
-    // Chunks below maxBroadcastQueue: a merge past it prunes the queue on every insert (O(queue) each).
-    const chunk = Math.max(1, (this.opts.config?.maxBroadcastQueue ?? lanConfig("x").maxBroadcastQueue) - 1);
-    for (let i = 0; i < members.length; i += chunk) {
-      const frame = this.seedFrame(members.slice(i, i + chunk));
-      for (const n of into) {
-        const node = this.node(n);
-        node.counter.inject(SimCluster.address(SEEDER), frame);
-        // stop() empties the broadcast queue the merge filled; start() re-arms the timers.
-        node.overlay.stop();
-        node.overlay.start();
-        node.counter.reset();
-      }
-    }
-  }
-
-  private seedFrame(names: string[]): Uint8Array {
-    const frame = encodeMessage({
-      type: "push-pull",
-      join: false,
-      from: SEEDER,
-      nodes: names.map((n) => ({
-        name: n,
-        addr: SimCluster.address(n),
-        incarnation: 0,
-        status: "alive" as const,
-        meta: { tags: {}, sections: {} },
-      })),
-    });
-    return this.opts.key === undefined ? frame : new Keyring([this.opts.key]).seal(frame, "");
+    const list = members.map((name) => ({ name, address: SimCluster.address(name) }));
+    for (const n of into) this.node(n).overlay.preload(list);
   }
 
   node(name: string): SimNode {

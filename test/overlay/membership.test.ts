@@ -49,6 +49,30 @@ describe("membership in the simulator", () => {
     expect(c.eventsOf("leave", "n5")).toHaveLength(9);
   });
 
+  it("preload lists members alive without gossip or events, and the cluster then runs as if joined", () => {
+    const c = new Cluster({ seed: seedFor(15) });
+    const names = nodeNames(20);
+    c.addMany(names, { maxMembers: 25 });
+    const list = names.map((name) => ({ name, address: `${name}:7946` }));
+    for (const n of names) expect(c.node(n).preload(list)).toBe(names.length - 1);
+    expect(c.node("n1").preload([...list, { name: "n1", address: "elsewhere:1" }])).toBe(0);
+    expect(c.events, "no events").toEqual([]);
+    expect(c.allSeeAlive(names), c.replay).toBe(true);
+    // Bounded by maxMembers; the unreachable extras are only ever known to n1.
+    const extra = nodeNames(10, "x").map((name) => ({ name, address: `${name}:1` }));
+    expect(c.node("n1").preload(extra)).toBe(5);
+    c.sim.runFor("20s");
+    expect(
+      c.eventsOf("fail").filter((e) => !e.member.name.startsWith("x")),
+      c.replay,
+    ).toEqual([]);
+    c.crash("n7");
+    expect(
+      c.sim.runUntil(() => c.allSee("n7", "dead"), "60s"),
+      c.replay,
+    ).toBe(true);
+  });
+
   it("a restarted node rejoins with a higher incarnation and everyone sees it alive", () => {
     const { c, names } = formed(8, seedFor(13));
     const before = c.node("n1").member("n6")?.incarnation ?? -1;
