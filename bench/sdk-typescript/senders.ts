@@ -6,8 +6,11 @@ import { thriftClient } from "./receivers.js";
 
 export interface Sender {
   readonly name: string;
-  /** Publishes `n` digests of `size` bytes; resolves once the gateway accepted them all. */
-  send(n: number, size: number): Promise<void>;
+  /**
+   * Publishes `n` digests of `size` bytes; resolves once the gateway accepted them all.
+   * `flush` false (the paced run): the batching publisher sends them on its own schedule.
+   */
+  send(n: number, size: number, flush?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,13 +27,14 @@ export function streamSender(address: string): Sender {
   const pub = client.publisher({ maxBatch: 1024, lingerMs: 1 });
   return {
     name: "PublishStream (SDK publisher)",
-    async send(n, size) {
+    async send(n, size, flush = true) {
       const inFlight: Array<Promise<unknown>> = [];
       for (let i = 0; i < n; i++) {
         inFlight.push(pub.publish(blobCodec, blob(size)));
         if (inFlight.length >= STREAM_WINDOW) await inFlight.splice(0, 1024)[1023];
       }
-      await pub.flush();
+      if (flush) await pub.flush();
+      else await Promise.all(inFlight);
     },
     async close() {
       await pub.close();

@@ -27,6 +27,11 @@ export interface PublisherOptions {
   maxPending?: number;
   /** Digests sent on one stream before it is ended to collect their acknowledgements. @default 16 x maxBatch */
   maxStreamDigests?: number;
+  /**
+   * Longest a stream stays open while digests keep coming, ms: their promises
+   * resolve when it ends, so this bounds how late an acknowledgement comes. @default 200
+   */
+  maxStreamMs?: number;
 }
 
 type OpenStream = (
@@ -45,6 +50,7 @@ interface Entry {
 interface Flight {
   readonly call: grpc.ClientWritableStream<PublishStreamRequest>;
   readonly entries: Entry[];
+  readonly startedMs: number;
   ended: boolean;
 }
 
@@ -52,8 +58,11 @@ interface Flight {
  * Batches digests over PublishStream for high rates, like Kafka's producer:
  * a batch goes out when it holds `maxBatch` digests or `lingerMs` after its
  * first one. The gateway answers a PublishStream only when it ends, so the
- * publisher ends each stream after a linger with nothing more to send (or at
- * `maxStreamDigests`) and resolves every digest's promise from the answer.
+ * publisher ends each stream after a linger with nothing more to send, at
+ * `maxStreamDigests`, or `maxStreamMs` after it opened, and resolves every
+ * digest's promise from the answer. While digests keep coming the stream stays
+ * open and each batch goes out at once: a steady publisher never waits for an
+ * acknowledgement round trip between batches (only once per `maxStreamMs`).
  * One stream is in flight at a time, which keeps digests in publish order.
  * If the gateway refuses a digest, the stream fails: the digests before it
  * stay published (their rejection says `published: true`), it and the ones
@@ -64,6 +73,7 @@ export class Publisher {
   private readonly lingerMs: number;
   private readonly maxPending: number;
   private readonly maxStreamDigests: number;
+  private readonly maxStreamMs: number;
   private buffer: Entry[] = [];
   private flight: Flight | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -82,6 +92,7 @@ export class Publisher {
     this.lingerMs = Math.max(0, opts.lingerMs ?? 5);
     this.maxPending = positive(opts.maxPending ?? 65_536, "maxPending");
     this.maxStreamDigests = positive(opts.maxStreamDigests ?? 16 * this.maxBatch, "maxStreamDigests");
+    this.maxStreamMs = positive(opts.maxStreamMs ?? 200, "maxStreamMs");
   }
 
   /** Queues one digest; resolves once the gateway has logged it. */
@@ -172,12 +183,16 @@ export class Publisher {
     else if (this.timer === null) this.timer = setTimeout(() => this.linger(), this.lingerMs);
   }
 
+  /** Sends what waited a linger; ends the stream when nothing came (idle), or it is full or old. */
   private linger(): void {
     this.timer = null;
     const f = this.flight;
     if (f === null || f.ended) return;
+    const idle = this.buffer.length === 0;
     while (this.buffer.length > 0 && f.entries.length < this.maxStreamDigests) this.write(f);
-    this.endFlight(f);
+    const full = f.entries.length >= this.maxStreamDigests;
+    if (idle || full || performance.now() - f.startedMs >= this.maxStreamMs) this.endFlight(f);
+    else this.timer = setTimeout(() => this.linger(), this.lingerMs);
   }
 
   private write(f: Flight): void {
@@ -202,7 +217,7 @@ export class Publisher {
       else entries.forEach((e, i) => settleOne(e, res?.results[i]));
       this.pump();
     });
-    return { call, entries, ended: false };
+    return { call, entries, startedMs: performance.now(), ended: false };
   }
 }
 

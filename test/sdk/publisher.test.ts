@@ -75,6 +75,42 @@ describe("publisher", () => {
     await pub.close();
   });
 
+  it("a steady publisher keeps its stream open: batches are delivered before their stream is acknowledged", async () => {
+    const sub = c.subscribe(greeting);
+    await sub.started;
+    const pub = c.publisher({ lingerMs: 40, maxStreamMs: 60_000 });
+    const t0 = performance.now();
+    let ackedAt = 0;
+    const first = pub.publish(greeting, msg(1)).then(() => (ackedAt = performance.now() - t0));
+    // A second digest inside the first linger keeps the stream from going idle.
+    await new Promise((r) => setTimeout(r, 20));
+    const second = pub.publish(greeting, msg(2));
+    const got = await take(sub, 1, 10_000);
+    const deliveredAt = performance.now() - t0;
+    expect(got).toHaveLength(1);
+    expect(ackedAt, "the first batch went out on a stream still open").toBe(0);
+    await Promise.all([first, second]);
+    // Written after one linger (~40 ms), acknowledged after an idle linger more (~80 ms).
+    expect(ackedAt).toBeGreaterThan(deliveredAt);
+    sub.close();
+    await pub.close();
+  });
+
+  it("maxStreamMs bounds how late a steady publisher's acknowledgements come", async () => {
+    const pub = c.publisher({ lingerMs: 5, maxStreamMs: 100 });
+    const lags: Array<Promise<number>> = [];
+    const t0 = performance.now();
+    while (performance.now() - t0 < 1_000) {
+      const at = performance.now();
+      lags.push(pub.publish(greeting, msg(lags.length)).then(() => performance.now() - at));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const worst = Math.max(...(await Promise.all(lags)));
+    expect(worst).toBeGreaterThan(20); // acknowledged by stream, not per batch
+    expect(worst).toBeLessThan(100 + 400); // maxStreamMs + a linger + slack for a busy machine
+    await pub.close();
+  });
+
   it("rejects bad input with typed errors before sending", async () => {
     const pub = c.publisher({ maxPending: 2, lingerMs: 1_000 });
     await expect(pub.publish("sdk.Greeting", { nope: 1 } as never)).rejects.toThrow(InvalidArgument);
