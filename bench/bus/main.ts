@@ -25,6 +25,7 @@ import {
 } from "./rows.js";
 import { runSerfEvents } from "./serf-events.js";
 import { runSimLatency } from "./sim-latency.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/cli/node-flags.js";
 
 // dist/bench/bus/main.js -> repository root
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -127,7 +128,7 @@ function rowsOf(a: Args, res: Results): Row[] {
 const NOTES = [
   "sim: SimNetwork virtual clock, 1 ms one-way links + U(0, 0.5) ms jitter, no loss; LAN overlay defaults, bus defaults (fanout max(3, ceil(ln(N + 1)) + 1) = 8 at N = 1,000, linger 0 = the end of the event-loop turn, anti-entropy 300 ms); every node subscribed; the cluster starts converged (members and interest seeded, gossip queues empty). Latency per (digest, node) pair, origin excluded, in SIMULATED ms.",
   "serf: real `serf agent -profile=lan` processes on 127.0.0.1, all joined to the first; `event` RPC with Coalesce=false at agent 1; latency = arrival on each other agent's RPC user-event stream - send of the command, REAL ms. The sim/serf ratio compares a simulation with real processes: it shows the dissemination design (eager push vs gossip ticks), not a like-for-like machine measurement.",
-  "gateways: `node bin/hearsay.js agent --profile local` x 3 on 127.0.0.1 (in-memory retention log, defaults), all sharing the 2 cores with the bench process (and other work, see load); publisher at g1 (PublishStream, pre-encoded batches, one call per 64 batches, write() backpressure honoured: drain, or finish for a call just ended), subscriber at g2 (Subscribe, responses walked, not decoded); CPU per digest = process CPU time in the window / digests delivered (less sensitive to other load than digests/s); latency is stamped in the payload by the same process that receives it.",
+  `gateways: \`node ${GATEWAY_NODE_FLAGS.join(" ")} bin/hearsay.js agent --profile local\` x 3 on 127.0.0.1 (in-memory retention log, defaults), all sharing the 2 cores with the bench process (and other work, see load); publisher at g1 (PublishStream, pre-encoded batches, one call per 64 batches, write() backpressure honoured: drain, or finish for a call just ended), subscriber at g2 (Subscribe, responses walked, not decoded); CPU per digest = process CPU time in the window / digests delivered (less sensitive to other load than digests/s); latency is stamped in the payload by the same process that receives it.`,
   "wire: nftables counters on the output hook: UDP between the two gossip ports, TCP to/from either gossip listener (includes g3's push-pull, removed with the idle baseline); IP + UDP/TCP headers included; divided by digests delivered in the window.",
   "grpc-js anchor: one in-process server + client over loopback, raw-bytes methods (no protobuf), write() honouring backpressure; the ceiling of ONE stream on this machine, for scale.",
 ];
