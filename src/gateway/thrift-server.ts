@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
-import type { AddressInfo, Server } from "node:net";
-import thrift from "thrift";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import type { HostPort } from "../config/index.js";
 import type { InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
 import type { MemberEvent, ServiceEvent } from "../gen/proto/hearsay/v1/types.js";
@@ -11,6 +10,7 @@ import { ApiError, asApiError } from "./errors.js";
 import type { OpenSubscription } from "./digest-service.js";
 import { LongPoll } from "./long-poll.js";
 import { fixApplicationExceptionType } from "./thrift-compat.js";
+import { serveThriftConnection, type ThriftProcessor } from "./thrift-connection.js";
 import {
   listServicesFromThrift,
   memberEventToThrift,
@@ -37,7 +37,9 @@ import { WatchQueue } from "./watch-queue.js";
 
 // Thrift's Node generator emits CommonJS; load it natively (see scripts/gen/ts.sh).
 const require = createRequire(import.meta.url);
-const Gateway = require("../gen/thrift/Gateway.js") as { Processor: unknown };
+const Gateway = require("../gen/thrift/Gateway.js") as {
+  Processor: new (handler: object) => ThriftProcessor;
+};
 
 /** Member or service events held for one watcher between polls before it is ended. */
 const MAX_QUEUED_WATCH_EVENTS = 10_000;
@@ -175,7 +177,10 @@ export interface ThriftListener {
   close(): Promise<void>;
 }
 
-/** Framed transport + binary protocol, frames bounded by `maxFrameBytes`. */
+/**
+ * Framed transport; binary or compact protocol, picked per connection from its first message
+ * (see thrift-connection.ts). Frames bounded by `maxFrameBytes`.
+ */
 export async function startThriftServer(
   api: GatewayApi,
   at: HostPort,
@@ -188,21 +193,13 @@ export async function startThriftServer(
     members: new LongPoll("watch"),
     services: new LongPoll("watch"),
   };
-  const server = thrift.createServer(
-    Gateway as never,
-    handler(api, log, polls) as never,
-    {
-      transport: thrift.TFramedTransport,
-      protocol: thrift.TBinaryProtocol,
-      maxLength: maxFrameBytes,
-    } as never,
-  ) as unknown as Server;
-  // Malformed frames and oversize lengths surface here; the connection is closed, the server lives on.
-  server.on("error", (err: Error) => log.warn("thrift connection dropped", { error: err.message }));
-  const sockets = new Set<import("node:net").Socket>();
-  server.on("connection", (s) => {
+  const processor = new Gateway.Processor(handler(api, log, polls));
+  const sockets = new Set<Socket>();
+  // Malformed frames and oversize lengths close that connection only (logged there); the server lives on.
+  const server = createServer((s) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
+    serveThriftConnection(s, processor, maxFrameBytes, log);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -211,6 +208,8 @@ export async function startThriftServer(
       resolve();
     });
   });
+  // Accept failures (e.g. EMFILE) surface on the server; without a listener they would end the process.
+  server.on("error", (err: Error) => log.warn("thrift listener error", { error: err.message }));
   const port = (server.address() as AddressInfo).port;
   return {
     address: { host: at.host, port },
