@@ -73,7 +73,10 @@ program
   )
   .option("--tag <key=value>", "member tag (repeatable)", collect, [])
   .option("--grpc <host:port>", 'gRPC client API address, or "off" (default 127.0.0.1:7400)')
-  .option("--thrift <host:port>", 'Thrift client API address (framed, binary), or "off" (default off)')
+  .option(
+    "--thrift <host:port>",
+    'Thrift client API address (framed; binary or compact, per connection), or "off" (default off)',
+  )
   .option("--tls-cert <file>", "PEM certificate for TLS on the gRPC port")
   .option("--tls-key <file>", "PEM private key for --tls-cert")
   .option("--tls-client-ca <file>", "PEM CA: clients must present a certificate it signed (mTLS)")

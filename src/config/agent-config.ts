@@ -17,7 +17,7 @@ export interface AgentConfig {
   overlay: string;
   /** gRPC client API listener; null = off. @default 127.0.0.1:7400 */
   grpc: HostPort | null;
-  /** Thrift client API listener (framed, binary); null = off. @default null */
+  /** Thrift client API listener (framed; binary or compact, chosen per connection); null = off. @default null */
   thrift: HostPort | null;
   limits: ClientLimits;
   /** Overlay (gossip) UDP + TCP address. @default 0.0.0.0:7946 */
