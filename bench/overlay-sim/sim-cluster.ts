@@ -1,6 +1,7 @@
 // A simulated cluster that starts out converged: every node's table is loaded
 // with the full member list (Overlay.preload), all alive at incarnation 0, and
-// its gossip queue is empty, as in a settled cluster.
+// restarted: its gossip queue holds only its own alive message and its first
+// push-pull is staggered over the interval scaled to N, as in a settled cluster.
 import { SimNetwork } from "../../src/transport/index.js";
 import {
   Keyring,
@@ -75,10 +76,19 @@ export class SimCluster {
     this.seed(names, names);
   }
 
-  /** Every node of `into` lists `members` alive at incarnation 0 (Overlay.preload: no gossip, no events). */
+  /**
+   * Every node of `into` lists `members` alive at incarnation 0 (Overlay.preload: no gossip, no
+   * events), then restarts, so its timers are those of a node that knows them all (its first
+   * push-pull is staggered over the interval scaled to N, as in a cluster long settled).
+   */
   seed(members: string[], into: string[]): void {
     const list = members.map((name) => ({ name, address: SimCluster.address(name) }));
-    for (const n of into) this.node(n).overlay.preload(list);
+    for (const n of into) {
+      const { overlay } = this.node(n);
+      overlay.preload(list);
+      overlay.stop();
+      overlay.start();
+    }
   }
 
   node(name: string): SimNode {

@@ -8,7 +8,7 @@ import {
   metaSize,
   type CodecLimits,
 } from "./codec.js";
-import { retransmitLimit, validateConfig, type OverlayConfig } from "./config.js";
+import { pushPullScaleMs, retransmitLimit, validateConfig, type OverlayConfig } from "./config.js";
 import type { Ctx } from "./ctx.js";
 import { Events, type MemberListener } from "./events.js";
 import type { Keyring } from "./keyring.js";
@@ -166,7 +166,10 @@ export class Overlay {
     this.every("probe", r.next() * cfg.probeIntervalMs, () => this.prober.probe());
     const m = this.maintenance;
     this.every("gossip", r.next() * cfg.gossipIntervalMs, () => m.gossip());
-    this.every("push-pull", r.next() * cfg.pushPullIntervalMs, () => m.periodicPushPull());
+    // Staggered over the interval scaled to the members known now (just us on a fresh start), so nodes
+    // that start knowing N members (a simulator's settled cluster) keep the steady-state push-pull rate.
+    const firstPushPullMs = r.next() * pushPullScaleMs(cfg.pushPullIntervalMs, this.ctx.table.liveCount);
+    this.every("push-pull", firstPushPullMs, () => m.periodicPushPull());
     this.every("reconnect", r.next() * cfg.reconnectIntervalMs, () => m.reconnect());
   }
 
