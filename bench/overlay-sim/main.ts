@@ -15,12 +15,12 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 const NOTES = [
   "Simulated runs: SimNetwork virtual clock, LAN defaults (lanConfig), 1 ms one-way links + U(0, 0.5) ms jitter, datagram loss as stated (streams are reliable). Times are simulated seconds; wall times are in the log.",
-  "Converged start: every node's push-pull handler is fed the full member list (the merge a join does), then the node is restarted so its gossip queue is empty; 5 s (join) or 10 s (failure) of simulated settling follow.",
+  "Converged start: every node's table is loaded with the full member list, all alive (Overlay.preload: no gossip, no events), then the node is restarted, so its gossip queue holds only its own alive message and its first push-pull is staggered over the interval scaled to N, as in a settled cluster; 5 s (join) or 10 s (failure) of simulated settling follow.",
   "Join: N-1 converged nodes, one new node joins through one member; time from join() to the N-1 members' join events. At N <= 10,000, 99.99% of N-1 is all of them.",
   "Join anchor: Serf's convergence simulator (logistic model, 200 ms x fanout 3, 99.99%), computed in this run for each N and loss.",
   "Failure: one crash at a time in a converged cluster, victims one after another; SWIM's expectation e/(e-1) = 1.58 probe periods to first detection; memberlist's bound = suspicion min timeout (4 x max(1, log10 N) x 1 s) + dissemination (Serf model at N). SWIM's 1.58 counts from the start of a synchronized period and is a mean; a crash at a random moment adds ~0.5 period, and a suspicion is raised at the end of the probe's period (as in memberlist).",
   "Bandwidth: UDP payload plus stream frames (push-pull, 4-byte prefix) each node sent, averaged over the window; Serf's 328 kbit/s (1 kbit = 1024 bit) counts 1400-byte gossip packets in and out, so compare sent + received.",
-  "Memory: V8 heapUsed after forced GC (node --expose-gc), cluster minus empty process, divided by N; each node holds N member entries, so per node grows with N. Rows marked EXTRAPOLATED were not measured.",
+  "Memory: V8 heapUsed after forced GC (node --expose-gc), cluster minus empty process, divided by N; each node holds N member entries, so per node grows with N. With --share-strings all simulated nodes share one copy of each name and address (a separate process holds its own), so 'one node' rows measure a node alone holding an N-member table with its own strings. Rows marked EXTRAPOLATED were not measured.",
 ];
 
 async function main(a: Args): Promise<void> {
