@@ -38,8 +38,8 @@ def _pump(stream: object, lines: queue.Queue[str | None]) -> None:
 
 
 def start_agent(root: Path, name: str, join: str | None) -> Agent:
-    # --initial-heap-size, --max-semi-space-size: the gateway's V8 flags (src/cli/node-flags.ts), as bin/hearsay.js passes them
-    cmd = ["node", "--initial-heap-size=160", "--max-semi-space-size=4", "bin/hearsay.js", "agent", "--name", name, "--profile", "local"]
+    # --initial-heap-size: the gateway's V8 flags (src/cli/node-flags.ts), as bin/hearsay.js passes them
+    cmd = ["node", "--initial-heap-size=160", "bin/hearsay.js", "agent", "--name", name, "--profile", "local"]
     cmd += ["--bind", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0"]
     if join:
         cmd += ["--join", join]

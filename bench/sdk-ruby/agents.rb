@@ -23,8 +23,8 @@ class Agents
   def start(name, join: nil)
     raise "gateway not built: run `npm run build` in #{ROOT}" unless File.exist?(File.join(ROOT, "dist/src/cli/main.js"))
 
-    # --initial-heap-size, --max-semi-space-size: the gateway's V8 flags (src/cli/node-flags.ts), as bin/hearsay.js passes them
-    args = ["node", "--initial-heap-size=160", "--max-semi-space-size=4", File.join(ROOT, "bin/hearsay.js"), "agent", "--name", name, "--profile", "local",
+    # --initial-heap-size: the gateway's V8 flags (src/cli/node-flags.ts), as bin/hearsay.js passes them
+    args = ["node", "--initial-heap-size=160", File.join(ROOT, "bin/hearsay.js"), "agent", "--name", name, "--profile", "local",
             "--bind", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0"]
     args += ["--join", join] if join
     io = IO.popen(args, err: %i[child out])

@@ -9,13 +9,10 @@
 // a steady publish load it ran a full mark-compact every ~0.6 s (3-12 ms
 // pauses each), which is what the tail of publish-to-delivery latency was made
 // of. A configured initial heap size keeps the first limit at 160 MB and V8
-// does not shrink it; memory is only committed as it is used. A young
-// generation of at most 2 x 4 MB keeps an agent's idle RSS down (85 MB instead
-// of 91-94 MB in a 16-agent cluster) without lengthening pauses: scavenges come
-// more often but each stays short (at most ~5 ms at 5,000 digests/s).
+// does not shrink it; memory is only committed as it is used.
 
 /** Flags for `node` before bin/hearsay.js when it runs a gateway. */
-export const GATEWAY_NODE_FLAGS: readonly string[] = ["--initial-heap-size=160", "--max-semi-space-size=4"];
+export const GATEWAY_NODE_FLAGS: readonly string[] = ["--initial-heap-size=160"];
 
 /** The flags of GATEWAY_NODE_FLAGS this process was not started with. */
 export function missingNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {

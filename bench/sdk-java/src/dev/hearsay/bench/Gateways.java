@@ -27,8 +27,8 @@ final class Gateways implements AutoCloseable {
   /** Starts one agent, joining {@code seed} when given; waits (bounded) for its ready line. */
   Agent start(String name, String seed) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
-        // --initial-heap-size, --max-semi-space-size: the gateway's V8 flags (src/cli/node-flags.ts), as bin/hearsay.js passes them
-        "node", "--initial-heap-size=160", "--max-semi-space-size=4", root.resolve("bin/hearsay.js").toString(), "agent", "--name", name, "--profile", "local",
+        // --initial-heap-size: the gateway's V8 flags (src/cli/node-flags.ts), as bin/hearsay.js passes them
+        "node", "--initial-heap-size=160", root.resolve("bin/hearsay.js").toString(), "agent", "--name", name, "--profile", "local",
         "--bind", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--thrift", "127.0.0.1:0"));
     if (seed != null) cmd.addAll(List.of("--join", seed));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
