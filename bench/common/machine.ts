@@ -18,6 +18,8 @@ export interface Machine {
   grpcJs: string;
   date: string;
   seed: number;
+  /** 1-minute load average at start: other work on the machine skews wall times, not simulated ones. */
+  loadAtStart: number;
 }
 
 function osName(): string {
@@ -56,7 +58,7 @@ function packageVersion(root: string, name: string): string {
   }
 }
 
-export function describeMachine(root: string, seed: number, serfBin: string): Machine {
+export function describeMachine(root: string, seed = 0, serfBin = "serf"): Machine {
   const cpus = os.cpus();
   const serf = run(serfBin, ["version"], root).split("\n")[0] ?? "";
   return {
@@ -70,6 +72,7 @@ export function describeMachine(root: string, seed: number, serfBin: string): Ma
     grpcJs: packageVersion(root, "@grpc/grpc-js"),
     date: new Date().toISOString(),
     seed,
+    loadAtStart: load1(),
   };
 }
 

@@ -6,7 +6,7 @@ import { parse, USAGE, type Args } from "./args.js";
 import { runBandwidth } from "./bandwidth.js";
 import { runFailure } from "./failure.js";
 import { runJoin } from "./join.js";
-import { describeMachine } from "./machine.js";
+import { describeMachine } from "../common/machine.js";
 import { runMemory } from "./memory.js";
 import { machineLines, markdown, plainTable, type Row } from "./report.js";
 import { runRss } from "./rss.js";

@@ -1,6 +1,6 @@
 // One figure per row, its anchor and the ratio beside it; printed as a plain
 // table, as Markdown for docs/BENCHMARKS.md, and kept raw for --json.
-import type { Machine } from "./machine.js";
+import type { Machine } from "../common/machine.js";
 
 export interface Row {
   bench: string;

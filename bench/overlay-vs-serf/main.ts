@@ -3,11 +3,12 @@
 //     [--systems serf,hearsay] [--settle-ms 3000] [--timeout-ms 60000] [--json FILE]
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { killAllAgents, killAllAgentsNow } from "./agents.js";
 import type { DriverFactory, PortPlan } from "./driver.js";
 import { hearsayFactory } from "./hearsay-driver.js";
-import { describeMachine } from "./machine.js";
+import { describeMachine } from "../common/machine.js";
 import { markdown, plainTable, type ReportInput, type Series } from "./report.js";
 import { runCluster, type Sample } from "./scenarios.js";
 import { serfFactory } from "./serf-driver.js";
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     .parse()
     .opts<Options>();
 
-  const machine = describeMachine();
+  const machine = describeMachine(fileURLToPath(new URL("../../../", import.meta.url)));
   const factories = opts.systems.map((s) => FACTORIES[s]!);
   const versions = await Promise.all(
     factories.map((f) => f.version().catch((e: Error) => `${f.system}: ${e.message}`)),

@@ -1,6 +1,6 @@
 // The results as a plain table (stdout) and as a Markdown section for
 // docs/BENCHMARKS.md, with machine, versions and parameters beside them.
-import type { Machine } from "./machine.js";
+import type { Machine } from "../common/machine.js";
 import { METRICS, type Sample } from "./scenarios.js";
 import { ratio, summarize, type Summary } from "./stats.js";
 
