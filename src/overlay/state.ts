@@ -89,6 +89,10 @@ export class MembershipState {
       if (timer.confirm(s.from)) ctx.broadcast(s.node, s);
       return;
     }
+    if (m.status === "left") {
+      this.retellLeave(m);
+      return;
+    }
     if (m.status !== "alive") return;
     if (m.name === ctx.self.name) {
       this.refute(s.incarnation);
@@ -130,7 +134,13 @@ export class MembershipState {
     const m = ctx.table.get(d.node);
     if (m === undefined || d.incarnation < m.incarnation) return;
     this.clearSuspicion(d.node);
-    if (m.status === "dead" || m.status === "left") return;
+    const leave = d.from === d.node;
+    if (m.status === "left") {
+      if (!leave) this.retellLeave(m);
+      return;
+    }
+    // A leave notice outranks our own failure verdict (as Serf's leave intents do): it left, it did not fail.
+    if (m.status === "dead" && !leave) return;
     if (m.name === ctx.self.name && !ctx.leaving) {
       this.refute(d.incarnation);
       ctx.rlog.warn("overlay: refuting a death notice about us", { from: d.from });
@@ -138,10 +148,17 @@ export class MembershipState {
     }
     ctx.broadcast(d.node, d);
     m.incarnation = d.incarnation;
-    const left = d.from === d.node;
-    ctx.table.setStatus(m, left ? "left" : "dead", ctx.clock.nowMs());
-    ctx.metrics.inc(left ? "overlay_leaves_total" : "overlay_failures_total");
-    this.emit(left ? "leave" : "fail", m, d.from);
+    ctx.table.setStatus(m, leave ? "left" : "dead", ctx.clock.nowMs());
+    ctx.metrics.inc(leave ? "overlay_leaves_total" : "overlay_failures_total");
+    this.emit(leave ? "leave" : "fail", m, d.from);
+  }
+
+  /**
+   * Someone suspects or declares failed a member we know left: it missed the leave, so gossip the leave
+   * again (bounded by the retransmit limit; the queue keeps one item per node) and it ends as left.
+   */
+  private retellLeave(m: Member): void {
+    this.ctx.broadcast(m.name, { type: "dead", incarnation: m.incarnation, node: m.name, from: m.name });
   }
 
   /** Bump our incarnation above `seen` and gossip that we are alive; Lifeguard counts it against our health. */

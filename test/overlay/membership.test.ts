@@ -73,6 +73,34 @@ describe("membership in the simulator", () => {
     ).toBe(true);
   });
 
+  it("a member that missed a leave and suspects the node learns it left, not failed", () => {
+    const c = new Cluster({ seed: seedFor(16), config: { pushPullIntervalMs: 600_000 } });
+    const names = nodeNames(5);
+    c.addMany(names);
+    c.joinAll(names, "n1");
+    expect(
+      c.sim.runUntil(() => c.allSeeAlive(names), "30s"),
+      c.replay,
+    ).toBe(true);
+    // n4 hears nothing while n3's leave is gossiped and its retransmits run out.
+    const others = names.filter((n) => n !== "n4");
+    c.sim.partitionOneWay(others, ["n4"]);
+    c.node("n3").leave();
+    c.sim.runFor("3s");
+    c.sim.heal();
+    expect(c.view("n4", "n3"), c.replay).not.toBe("left");
+    // n4 probes the stopped n3, suspects it, and is told by those who know that n3 left.
+    expect(
+      c.sim.runUntil(() => c.allSee("n3", "left"), "60s"),
+      `${c.replay}; n3 as seen by ${others.map((n) => `${n}: ${c.view(n, "n3")}`).join(", ")}, n4: ${c.view("n4", "n3")}`,
+    ).toBe(true);
+    // Only n4, cut off, may have judged n3 failed on its own before it heard of the leave.
+    expect(
+      c.eventsOf("fail", "n3").filter((e) => e.observer !== "n4"),
+      c.replay,
+    ).toEqual([]);
+  });
+
   it("a restarted node rejoins with a higher incarnation and everyone sees it alive", () => {
     const { c, names } = formed(8, seedFor(13));
     const before = c.node("n1").member("n6")?.incarnation ?? -1;
