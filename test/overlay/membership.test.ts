@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Cluster, nodeNames, seedFor } from "./harness.js";
+import { Cluster, nodeNames, seedFor, type ClusterOptions } from "./harness.js";
 
-function formed(n: number, seed: number): { c: Cluster; names: string[] } {
-  const c = new Cluster({ seed });
+function formed(n: number, seed: number, config?: ClusterOptions["config"]): { c: Cluster; names: string[] } {
+  const c = new Cluster({ seed, config });
   const names = nodeNames(n);
   c.addMany(names);
   c.joinAll(names, "n1");
@@ -74,14 +74,7 @@ describe("membership in the simulator", () => {
   });
 
   it("a member that missed a leave and suspects the node learns it left, not failed", () => {
-    const c = new Cluster({ seed: seedFor(16), config: { pushPullIntervalMs: 600_000 } });
-    const names = nodeNames(5);
-    c.addMany(names);
-    c.joinAll(names, "n1");
-    expect(
-      c.sim.runUntil(() => c.allSeeAlive(names), "30s"),
-      c.replay,
-    ).toBe(true);
+    const { c, names } = formed(5, seedFor(16), { pushPullIntervalMs: 600_000 });
     // n4 hears nothing while n3's leave is gossiped and its retransmits run out.
     const others = names.filter((n) => n !== "n4");
     c.sim.partitionOneWay(others, ["n4"]);
