@@ -11,7 +11,8 @@ import {
   type BusConfig,
   type Subscription,
 } from "../../src/bus/index.js";
-import { encodeMessage, Keyring, lanConfig, MemoryMetrics, Overlay } from "../../src/overlay/index.js";
+import { encodeMessage, Keyring, lanConfig, Overlay } from "../../src/overlay/index.js";
+import { MemoryMetrics } from "../../src/observe/index.js";
 import { SimNetwork } from "../../src/transport/index.js";
 import { SimTransport } from "./sim-transport.js";
 import { summarize, type Summary } from "./stats.js";

@@ -1,4 +1,5 @@
-import { nullLogger, nullMetrics, type Logger, type Metrics, type Overlay } from "../overlay/index.js";
+import { type Overlay } from "../overlay/index.js";
+import { nullLogger, nullMetrics, type Logger, type Metrics } from "../observe/index.js";
 import type { Clock, Rng, TimerHandle } from "../transport/index.js";
 import { Channel, Channels } from "./channels.js";
 import { busConfig, validateBusConfig, type BusConfig } from "./config.js";
@@ -23,8 +24,8 @@ import { Stream } from "./stream.js";
 import { checkSubscribe, resumePositions, setInterest, type SubscribeOptions } from "./subscribe.js";
 import { Inbound } from "./inbound.js";
 import { Subscription } from "./subscription.js";
-import { Pusher } from "./outbox.js";
-import { AntiEntropy } from "./sync.js";
+import { Pusher } from "./pusher.js";
+import { AntiEntropy } from "./anti-entropy.js";
 
 /** Everything the bus needs from its host; nothing is global. */
 export interface BusDeps {
@@ -62,7 +63,7 @@ export class Bus {
   readonly channels: Channels;
   private readonly ctx: BusCtx;
   private readonly pusher: Pusher;
-  private readonly ae: AntiEntropy;
+  private readonly antiEntropy: AntiEntropy;
   private readonly seeker: Seeker;
   private readonly delivery: Delivery;
   private readonly repairer: Repairer;
@@ -103,10 +104,10 @@ export class Bus {
     };
     const budget = this.config.packetBudgetBytes || deps.overlay.config.udpBudgetBytes - 64;
     this.pusher = new Pusher(this.ctx, budget - 1);
-    this.ae = new AntiEntropy(this.ctx);
+    this.antiEntropy = new AntiEntropy(this.ctx);
     this.seeker = new Seeker(this.ctx);
     this.delivery = new Delivery(this.ctx);
-    this.repairer = new Repairer(this.ctx, this.ae, this.seeker, this.delivery, (s) => this.drainReady(s));
+    this.repairer = new Repairer(this.ctx, this.antiEntropy, this.seeker, this.delivery, (s) => this.drainReady(s));
     this.restore();
   }
 
@@ -123,7 +124,7 @@ export class Bus {
       const gained = this.ownTypesWantedBy(e.member.name).filter((t) => !before.includes(t));
       if (gained.length > 0) this.offerStreams(e.member.name, 0);
     });
-    const inbound = new Inbound(this.ctx, this.ae, this.seeker);
+    const inbound = new Inbound(this.ctx, this.antiEntropy, this.seeker);
     this.channels.onPacket(Channel.Bus, (from, payload) => inbound.packet(from, payload));
     this.channels.onRequest(Channel.Bus, (from, payload, reply) => inbound.request(from, payload, reply));
     const cfg = this.config;
@@ -131,7 +132,7 @@ export class Bus {
     this.every(
       "anti-entropy",
       () => cfg.antiEntropyIntervalMs * (0.5 + r.next()),
-      () => this.ae.round(),
+      () => this.antiEntropy.round(),
     );
     this.every(
       "repair",
@@ -174,7 +175,7 @@ export class Bus {
    */
   private offerStreams(peer: string, attempt: number): void {
     if (!this.running || attempt > 5) return;
-    if (!this.ae.syncWith(peer)) {
+    if (!this.antiEntropy.syncWith(peer)) {
       this.ctx.clock.setTimer(100 * (attempt + 1), () => this.offerStreams(peer, attempt + 1));
     }
   }

@@ -1,5 +1,6 @@
 import type { Address } from "../transport/index.js";
-import type { Metrics, Overlay } from "../overlay/index.js";
+import type { Overlay } from "../overlay/index.js";
+import type { Metrics } from "../observe/index.js";
 
 /**
  * Channel ids: the first byte of every overlay user payload. The overlay has

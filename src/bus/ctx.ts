@@ -1,4 +1,4 @@
-import type { Logger, Metrics } from "../overlay/index.js";
+import type { Logger, Metrics } from "../observe/index.js";
 import type { Clock, Rng } from "../transport/index.js";
 import type { Channels } from "./channels.js";
 import type { BusConfig } from "./config.js";

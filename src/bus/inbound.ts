@@ -2,7 +2,7 @@ import { ACK, decodeBusMessage } from "./codec.js";
 import type { BusCtx } from "./ctx.js";
 import type { Digest } from "./digest.js";
 import type { Seeker } from "./seek.js";
-import type { AntiEntropy } from "./sync.js";
+import type { AntiEntropy } from "./anti-entropy.js";
 
 /**
  * Inbound bus traffic: decodes (bounded, never throwing), counts what it
@@ -12,7 +12,7 @@ import type { AntiEntropy } from "./sync.js";
 export class Inbound {
   constructor(
     private readonly ctx: BusCtx,
-    private readonly ae: AntiEntropy,
+    private readonly antiEntropy: AntiEntropy,
     private readonly seeker: Seeker,
   ) {}
 
@@ -35,7 +35,7 @@ export class Inbound {
         this.digests(from, m.digests, m.refused);
         return reply(ACK);
       case "sync-req":
-        return reply(this.ae.answer(from, m.types, m.heads, m.sender));
+        return reply(this.antiEntropy.answer(from, m.types, m.heads, m.sender));
       case "seek-req":
         return reply(this.seeker.answer(m.origin, m.type, m.fromTimeMs, m.afterSeq));
       default:

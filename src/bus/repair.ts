@@ -2,7 +2,7 @@ import type { BusCtx } from "./ctx.js";
 import type { Delivery } from "./delivery.js";
 import type { Seeker } from "./seek.js";
 import type { Stream } from "./stream.js";
-import type { AntiEntropy } from "./sync.js";
+import type { AntiEntropy } from "./anti-entropy.js";
 
 /**
  * The repair clock: streams with a gap (digests held back behind a missing
@@ -17,7 +17,7 @@ export class Repairer {
 
   constructor(
     private readonly ctx: BusCtx,
-    private readonly ae: AntiEntropy,
+    private readonly antiEntropy: AntiEntropy,
     private readonly seeker: Seeker,
     private readonly delivery: Delivery,
     private readonly drain: (s: Stream) => void,
@@ -53,7 +53,7 @@ export class Repairer {
     }
     if (waited >= cfg.gapPullDelayMs && now - s.lastPullMs >= cfg.gapRetryMs) {
       s.lastPullMs = now;
-      this.ae.pull(s);
+      this.antiEntropy.pull(s);
     }
   }
 

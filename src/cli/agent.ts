@@ -24,17 +24,10 @@ import {
   type TagAdmin,
   type ThriftListener,
 } from "../gateway/index.js";
-import type { Logger } from "../logging/index.js";
+import type { Logger } from "../observe/index.js";
 import { GATEWAY_NODE_FLAGS, missingNodeFlags } from "./node-flags.js";
-import {
-  Keyring,
-  lanConfig,
-  localConfig,
-  MemoryMetrics,
-  Overlay,
-  type OverlayConfig,
-  wanConfig,
-} from "../overlay/index.js";
+import { Keyring, lanConfig, localConfig, Overlay, type OverlayConfig, wanConfig } from "../overlay/index.js";
+import { MemoryMetrics } from "../observe/index.js";
 import { Registry, RegistrySync } from "../registry/index.js";
 import { cryptoRng, NetTransport, realClock } from "../transport/index.js";
 import { digestBus } from "./bus-adapter.js";

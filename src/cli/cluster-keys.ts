@@ -1,5 +1,5 @@
 import { Channel, type Channels } from "../bus/index.js";
-import type { Logger } from "../logging/index.js";
+import type { Logger } from "../observe/index.js";
 import { ClusterKeys, LocalKeyring } from "../keys/index.js";
 import type { Keyring, Overlay } from "../overlay/index.js";
 import { writeKeyringFile } from "./keyring-file.js";

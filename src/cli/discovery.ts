@@ -11,8 +11,9 @@ import {
   readPeerSnapshot,
   writePeerSnapshot,
 } from "../discovery/index.js";
-import type { Logger } from "../logging/index.js";
-import type { Keyring, Metrics, Overlay } from "../overlay/index.js";
+import type { Logger } from "../observe/index.js";
+import type { Keyring, Overlay } from "../overlay/index.js";
+import type { Metrics } from "../observe/index.js";
 import { cryptoRng, realClock, splitAddress } from "../transport/index.js";
 import { retryJoin } from "./join.js";
 

@@ -1,6 +1,6 @@
 import type { SeedSpec } from "../config/index.js";
 import { type DnsClient, resolveSeeds } from "../discovery/index.js";
-import type { Logger } from "../logging/index.js";
+import type { Logger } from "../observe/index.js";
 import type { Overlay } from "../overlay/index.js";
 import type { Clock, TimerHandle } from "../transport/index.js";
 

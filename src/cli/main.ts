@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { Command, Option } from "commander";
 import { type AgentConfigInput, buildAgentConfig, readConfigFile } from "../config/index.js";
 import { HEARSAY_VERSION } from "../gateway/index.js";
-import { jsonLogger } from "../logging/index.js";
+import { jsonLogger } from "../observe/index.js";
 import { StartupError, startAgent } from "./agent.js";
 import { action, type ClientOpts, clientOptions, connectOptions } from "./client-opts.js";
 import { discoveryFlags, type DiscoveryOpts } from "./discovery-flags.js";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pack, unpack } from "msgpackr";
-import type { Logger } from "../logging/index.js";
+import type { Logger } from "../observe/index.js";
 import { decodeSync, encodeSync, type Registry } from "../registry/index.js";
 
 const FILE = "types.bin";

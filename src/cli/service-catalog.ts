@@ -1,7 +1,8 @@
 import { Channel, type Channels } from "../bus/index.js";
 import type { ServiceCatalog } from "../gateway/index.js";
-import type { Logger } from "../logging/index.js";
-import type { MemoryMetrics, Overlay } from "../overlay/index.js";
+import type { Logger } from "../observe/index.js";
+import type { Overlay } from "../overlay/index.js";
+import type { MemoryMetrics } from "../observe/index.js";
 import { Catalog, CatalogSync, DEFAULT_SERVICE_LIMITS, LocalServices } from "../services/index.js";
 import { cryptoRng, realClock } from "../transport/index.js";
 

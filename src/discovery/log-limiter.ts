@@ -1,4 +1,4 @@
-import type { Logger } from "../logging/index.js";
+import type { Logger } from "../observe/index.js";
 
 /**
  * Debug lines about input from the network, at most `perWindow` per message per `windowMs`: a flood of

@@ -1,5 +1,6 @@
-import type { Logger } from "../logging/index.js";
-import type { MemberInfo, Metrics } from "../overlay/index.js";
+import type { Logger } from "../observe/index.js";
+import type { MemberInfo } from "../overlay/index.js";
+import type { Metrics } from "../observe/index.js";
 import type { Clock, TimerHandle } from "../transport/index.js";
 import { choosePeers, type PeerRecord, type PeerSnapshotLimits } from "./peer-snapshot.js";
 

@@ -8,7 +8,7 @@ import {
   type SetTagsRequest,
   type SetTagsResponse,
 } from "../gen/proto/hearsay/v1/admin.js";
-import type { Logger } from "../logging/index.js";
+import type { Logger } from "../observe/index.js";
 import { KEY_BYTES } from "../overlay/index.js";
 import { type Authorizer, bearerToken, type Caller } from "./auth.js";
 import { ApiError, asApiError, codeName, ErrorCode } from "./errors.js";

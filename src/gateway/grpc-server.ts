@@ -15,7 +15,7 @@ import {
   type RegisterDigestTypeRequest,
   type RegisterServiceRequest,
 } from "../gen/proto/hearsay/v1/gateway.js";
-import type { Logger } from "../logging/index.js";
+import type { Logger } from "../observe/index.js";
 import type { GatewayApi } from "./api.js";
 import { bearerToken, type Caller } from "./auth.js";
 import { ApiError, asApiError, codeName } from "./errors.js";

@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import thrift from "thrift";
-import type { Logger } from "../logging/index.js";
+import type { Logger } from "../observe/index.js";
 
 /**
  * One Thrift connection: framed transport, binary or compact protocol picked from the first

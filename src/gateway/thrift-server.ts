@@ -3,7 +3,7 @@ import { type AddressInfo, createServer, type Socket } from "node:net";
 import type { HostPort } from "../config/index.js";
 import type { InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
 import type { MemberEvent, ServiceEvent } from "../gen/proto/hearsay/v1/types.js";
-import type { Logger } from "../logging/index.js";
+import type { Logger } from "../observe/index.js";
 import type { GatewayApi } from "./api.js";
 import type { Caller } from "./auth.js";
 import { ApiError, asApiError } from "./errors.js";

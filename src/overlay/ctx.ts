@@ -5,7 +5,7 @@ import type { OverlayConfig } from "./config.js";
 import type { Events } from "./events.js";
 import type { Member, MemberTable } from "./members.js";
 import type { Message } from "./messages.js";
-import type { Logger, Metrics, RateLimitedLog } from "./observe.js";
+import type { Logger, Metrics, RateLimitedLog } from "../observe/index.js";
 import type { Wire } from "./wire.js";
 
 /** What the overlay's parts (state, probe, push-pull) share. Internal; not exported from index. */

@@ -1,5 +1,5 @@
 import type { MemberInfo } from "./members.js";
-import type { Logger } from "./observe.js";
+import type { Logger } from "../observe/index.js";
 
 /**
  * join    a member appeared (new, or back after failing/leaving)

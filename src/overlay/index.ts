@@ -22,7 +22,6 @@ export type { MemberEvent, MemberEventType, MemberListener } from "./events.js";
 export type { MemberInfo } from "./members.js";
 export type { MemberStatus, NodeMeta } from "./messages.js";
 export { Keyring, KEY_BYTES, type KeyringError } from "./keyring.js";
-export { MemoryMetrics, nullLogger, nullMetrics, type Logger, type Metrics } from "./observe.js";
 export type { DropReason } from "./wire.js";
 /** Wire-level pieces for tests, tools and a second implementation. */
 export {

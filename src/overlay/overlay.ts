@@ -14,7 +14,7 @@ import { Events, type MemberListener } from "./events.js";
 import type { Keyring } from "./keyring.js";
 import { MemberTable, isLive, snapshot, type Member, type MemberInfo } from "./members.js";
 import { EMPTY_META, type Message, type NodeMeta } from "./messages.js";
-import { nullLogger, nullMetrics, RateLimitedLog, type Logger, type Metrics } from "./observe.js";
+import { nullLogger, nullMetrics, RateLimitedLog, type Logger, type Metrics } from "../observe/index.js";
 import { Prober } from "./probe.js";
 import { Maintenance } from "./maintenance.js";
 import { PushPull, type PushPullResult } from "./pushpull.js";

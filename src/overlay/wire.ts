@@ -9,7 +9,7 @@ import {
 } from "./codec.js";
 import { ENCRYPTION_OVERHEAD, ENVELOPE_MARKER, ReplayCache, type Keyring } from "./keyring.js";
 import type { Message } from "./messages.js";
-import type { Metrics, RateLimitedLog } from "./observe.js";
+import type { Metrics, RateLimitedLog } from "../observe/index.js";
 
 /** Why an inbound packet or stream message was dropped (label of overlay_dropped_total). */
 export type DropReason =

@@ -7,7 +7,7 @@ import {
   type SchemaLimits,
   type SourceFile,
 } from "../schemas/index.js";
-import type { Logger, Metrics } from "../overlay/index.js";
+import type { Logger, Metrics } from "../observe/index.js";
 import { compareEntries, type RegistryEntry, sameDefinition } from "./entry.js";
 import type { SummaryRow } from "./wire.js";
 

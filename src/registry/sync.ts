@@ -1,4 +1,4 @@
-import type { Logger, Metrics } from "../overlay/index.js";
+import type { Logger, Metrics } from "../observe/index.js";
 import type { Clock, Rng, TimerHandle } from "../transport/index.js";
 import type { RegistryEntry } from "./entry.js";
 import type { RegisterRequest, RegisterResult, Registry } from "./registry.js";

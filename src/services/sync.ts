@@ -1,5 +1,5 @@
-import type { Logger } from "../logging/index.js";
-import type { Metrics } from "../overlay/index.js";
+import type { Logger } from "../observe/index.js";
+import type { Metrics } from "../observe/index.js";
 import type { Clock, Rng, TimerHandle } from "../transport/index.js";
 import type { Catalog } from "./catalog.js";
 import { type RegisterInput, type ServiceInstance, ServiceRefusal } from "./instance.js";

@@ -1,5 +1,6 @@
 import { SimNetwork, type SimHost, type SimOptions } from "../../src/transport/index.js";
-import { Keyring, MemoryMetrics, Overlay, lanConfig, type OverlayConfig } from "../../src/overlay/index.js";
+import { Keyring, Overlay, lanConfig, type OverlayConfig } from "../../src/overlay/index.js";
+import { MemoryMetrics } from "../../src/observe/index.js";
 import {
   Bus,
   Channel,

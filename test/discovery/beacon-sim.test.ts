@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BeaconDiscovery, type BeaconSocket } from "../../src/discovery/index.js";
-import { MemoryMetrics, type Overlay } from "../../src/overlay/index.js";
-import { silentLogger } from "../../src/logging/index.js";
+import { type Overlay } from "../../src/overlay/index.js";
+import { MemoryMetrics } from "../../src/observe/index.js";
+import { nullLogger } from "../../src/observe/index.js";
 import { SeededRng } from "../../src/transport/index.js";
 import { Cluster, nodeNames, seedFor } from "../overlay/harness.js";
 
@@ -42,7 +43,7 @@ function beacons(c: Cluster, lan: SimLan, name: string, overlay: Overlay, cluste
       socket: lan.socket(name),
       clock: host.clock,
       rng: new SeededRng(name.length * 7919 + name.charCodeAt(name.length - 1)),
-      log: silentLogger,
+      log: nullLogger,
       metrics,
       cluster: {
         liveCount: () => overlay.liveMembers().length,

@@ -11,7 +11,8 @@ import {
   readPeerSnapshot,
   writePeerSnapshot,
 } from "../../src/discovery/index.js";
-import { MemoryMetrics, type MemberInfo, type MemberStatus } from "../../src/overlay/index.js";
+import { type MemberInfo, type MemberStatus } from "../../src/overlay/index.js";
+import { MemoryMetrics } from "../../src/observe/index.js";
 import { SimNetwork } from "../../src/transport/index.js";
 
 const member = (name: string, status: MemberStatus): MemberInfo => ({

@@ -1,14 +1,6 @@
 import { SimNetwork, type SimHost, type SimOptions } from "../../src/transport/index.js";
-import {
-  Keyring,
-  MemoryMetrics,
-  Overlay,
-  lanConfig,
-  type MemberEvent,
-  type MemberStatus,
-  type Logger,
-  type OverlayConfig,
-} from "../../src/overlay/index.js";
+import { Keyring, Overlay, lanConfig, type MemberEvent, type MemberStatus, type OverlayConfig } from "../../src/overlay/index.js";
+import { MemoryMetrics, type Logger } from "../../src/observe/index.js";
 
 /** A seed from HEARSAY_SEED (to replay a failure) or the test's default. */
 export function seedFor(defaultSeed: number): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MemoryMetrics, nullLogger, type Overlay } from "../../src/overlay/index.js";
+import { type Overlay } from "../../src/overlay/index.js";
+import { MemoryMetrics, nullLogger } from "../../src/observe/index.js";
 import {
   decodeSync,
   encodeSync,

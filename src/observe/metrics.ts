@@ -2,9 +2,7 @@
  * Metrics and logs go through these small interfaces; the agent wires
  * prom-client and pino, tests pass counters they can assert on.
  */
-import { type Logger, silentLogger } from "../logging/index.js";
-
-export type { Logger };
+import type { Logger } from "./logger.js";
 
 export interface Metrics {
   /** Monotonic counter, e.g. ("overlay_packets_dropped_total", { reason: "decrypt" }). */
@@ -13,7 +11,6 @@ export interface Metrics {
   gauge(name: string, value: number, labels?: Record<string, string>): void;
 }
 
-export const nullLogger: Logger = silentLogger;
 export const nullMetrics: Metrics = { inc() {}, gauge() {} };
 
 /** In-memory Metrics for tests and the admin API: counters keyed "name{k=v,...}". */

@@ -22,4 +22,4 @@ export function jsonLogger(
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const nullLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

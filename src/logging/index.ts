@@ -1,1 +1,0 @@
-export { type Logger, jsonLogger, silentLogger } from "./logger.js";
