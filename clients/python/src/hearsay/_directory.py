@@ -6,16 +6,20 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from hearsay._backoff import ReconnectOptions
-from hearsay._checks import int_in, name_arg
+from hearsay._checks import bool_arg, name_arg, reconnect_options
 from hearsay._classes import check_headers, check_statuses
+from hearsay._directory_args import current_on_reopen, kept_service, service_key, service_query, service_spec
 from hearsay._service_keeper import ServiceKeeper
-from hearsay._stream import RetryHook
-from hearsay._wire import ServiceSpec, Wire
+from hearsay._stream import ResilientStream, RetryHook, StreamSpec
+from hearsay._wire import Wire
 from hearsay.members import Member, MemberEvent, MemberStatus
 from hearsay.services import Service, ServiceEvent
 from hearsay.watch import Watch
 
 __all__ = ["DirectoryMixin"]
+
+#: Events a watch buffers before it stops reading.
+MAX_QUEUED_EVENTS = 1_024
 
 
 class DirectoryMixin:
@@ -27,14 +31,7 @@ class DirectoryMixin:
     def _live(self) -> Wire:
         raise NotImplementedError
 
-    def _watch(
-        self,
-        open_call: Callable[[], Any],
-        events: Callable[[Any], list[Any]],
-        reconnect: bool | ReconnectOptions,
-        on_retry: RetryHook | None,
-        what: str,
-    ) -> Watch[Any]:
+    def _stream(self, spec: StreamSpec) -> ResilientStream[Any]:
         raise NotImplementedError
 
     # -- members ----------------------------------------------------------------------
@@ -54,17 +51,12 @@ class DirectoryMixin:
     ) -> Watch[MemberEvent]:
         """Membership events as they happen (after a CURRENT event per known member when
         include_current); after a reconnect CURRENT events are sent again."""
-        if not isinstance(include_current, bool):
-            raise TypeError(f"include_current: a bool, got {include_current!r}")
+        bool_arg(include_current, "include_current")
         filters = check_headers(tags, "tags")
         wire = self._live()
-        opened = [0]
-
-        def open_call() -> Any:
-            first = opened[0] == 0
-            opened[0] += 1
-            return wire.watch_members(self._overlay, include_current or not first, filters)
-
+        open_call = current_on_reopen(
+            include_current, lambda current: wire.watch_members(self._overlay, current, filters)
+        )
         return self._watch(open_call, wire.member_events, reconnect, on_retry, "members")
 
     # -- services ---------------------------------------------------------------------
@@ -85,18 +77,11 @@ class DirectoryMixin:
         ttl_ms: 0 = lives until deregistered or its node goes; otherwise this client
         re-registers it every ttl_ms/3 while open, and deregisters it on close().
         """
-        spec = ServiceSpec(
-            name=name_arg(name, "name"),
-            id=name_arg(id, "id", allow_empty=True),
-            address=name_arg(address, "address", allow_empty=True),
-            port=int_in(port, "port", 1, 65_535),
-            tags=check_headers(tags, "tags"),
-            ttl_ms=int_in(ttl_ms, "ttl_ms", 0, 2**31 - 1),
-        )
+        spec = service_spec(name, port, id, address, tags, ttl_ms)
         service = self._live().register_service(self._overlay, spec)
-        key = (service.name or spec.name, service.id or spec.id)
+        key, kept = kept_service(service, spec)
         if spec.ttl_ms > 0:
-            self._keeper.keep(key, ServiceSpec(spec.name, key[1], spec.address, spec.port, spec.tags, spec.ttl_ms))
+            self._keeper.keep(key, kept)
         else:
             self._keeper.forget(key)
         return service
@@ -104,7 +89,7 @@ class DirectoryMixin:
     def deregister_service(self, name: str, id: str) -> bool:
         """Removes an instance registered on this node (and stops refreshing it);
         False when there was none."""
-        key = (name_arg(name, "name"), name_arg(id, "id"))
+        key = service_key(name, id)
         self._keeper.forget(key)
         return self._live().deregister_service(self._overlay, *key)
 
@@ -112,11 +97,7 @@ class DirectoryMixin:
         self, name: str = "", *, passing_only: bool = False, tags: Mapping[str, str] | None = None
     ) -> list[Service]:
         """Instances of service `name` ("" = every service), sorted by name then id."""
-        if not isinstance(passing_only, bool):
-            raise TypeError(f"passing_only: a bool, got {passing_only!r}")
-        return self._live().services(
-            self._overlay, name_arg(name, "name", allow_empty=True), passing_only, check_headers(tags, "tags")
-        )
+        return self._live().services(self._overlay, *service_query(name, passing_only, tags))
 
     def watch_services(
         self,
@@ -128,14 +109,29 @@ class DirectoryMixin:
     ) -> Watch[ServiceEvent]:
         """Catalog changes of service `name` ("" = all), each with every passing instance."""
         name_arg(name, "name", allow_empty=True)
-        if not isinstance(include_current, bool):
-            raise TypeError(f"include_current: a bool, got {include_current!r}")
+        bool_arg(include_current, "include_current")
         wire = self._live()
-        opened = [0]
-
-        def open_call() -> Any:
-            first = opened[0] == 0
-            opened[0] += 1
-            return wire.watch_services(self._overlay, name, include_current or not first)
-
+        open_call = current_on_reopen(
+            include_current, lambda current: wire.watch_services(self._overlay, name, current)
+        )
         return self._watch(open_call, wire.service_events, reconnect, on_retry, f"services {name or '*'}")
+
+    def _watch(
+        self,
+        open_call: Callable[[], Any],
+        events: Callable[[Any], list[Any]],
+        reconnect: bool | ReconnectOptions,
+        on_retry: RetryHook | None,
+        what: str,
+    ) -> Watch[Any]:
+        spec = StreamSpec(
+            open=open_call,
+            handle=events,
+            reconnect=reconnect_options(reconnect),
+            # The gateway sends no keep-alives on watches; gRPC pings and poll answers show liveness.
+            idle_timeout_ms=0,
+            max_queued=MAX_QUEUED_EVENTS,
+            on_retry=on_retry,
+            name=f"hearsay-watch {what}",
+        )
+        return Watch(self._stream(spec), what)

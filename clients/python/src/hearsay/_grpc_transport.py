@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 
+from hearsay import _grpc_calls as calls
 from hearsay import _grpc_convert as cv
-from hearsay._stubs import gateway_pb2, gateway_pb2_grpc
+from hearsay._stubs import gateway_pb2_grpc
 from hearsay._wire import DigestSink, NewDigest, ServiceSpec, SubscribeSpec
 from hearsay.delivery import PublishResult
 from hearsay.errors import HearsayError, error_from_code
@@ -20,6 +21,8 @@ from hearsay.schema import NamedSchema
 from hearsay.services import Service, ServiceEvent
 
 __all__ = ["GrpcTransport", "from_grpc_error", "from_status", "channel_options", "credentials"]
+
+T = TypeVar("T")
 
 
 def from_status(code: grpc.StatusCode | None, details: str | None, fallback: str = "") -> HearsayError:
@@ -92,43 +95,38 @@ class GrpcTransport:
         self._metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {token}"),) if token else ()
         self._timeout_s = call_timeout_ms / 1000
 
-    def unary(self, method: str, request: Any) -> Any:
-        """Calls one unary RPC by its proto name (e.g. "Info") with token and deadline."""
+    def call(self, unary: calls.Unary[T]) -> T:
+        """Makes one unary call with token and deadline; its response read into the SDK's type."""
         try:
-            return getattr(self._stub, method)(request, timeout=self._timeout_s, metadata=self._metadata)
+            res = getattr(self._stub, unary.method)(unary.request, timeout=self._timeout_s, metadata=self._metadata)
         except grpc.RpcError as e:
             raise from_grpc_error(e) from None
+        return unary.read(res)
 
     def info(self, overlay: str) -> GatewayInfo:
-        return cv.info(self.unary("Info", gateway_pb2.InfoRequest(overlay=overlay)))
+        return self.call(calls.info(overlay))
 
     def register_type(
         self, overlay: str, schema: NamedSchema, skip_payload_validation: bool, description: str
     ) -> RegisteredType:
-        req = cv.register_request(overlay, schema, skip_payload_validation, description)
-        return cv.registered(self.unary("RegisterDigestType", req))
+        return self.call(calls.register_type(overlay, schema, skip_payload_validation, description))
 
     def get_type(self, overlay: str, name: str) -> DigestType:
-        return cv.digest_type(self.unary("GetDigestType", gateway_pb2.GetDigestTypeRequest(overlay=overlay, name=name)))
+        return self.call(calls.get_type(overlay, name))
 
     def list_types(self, overlay: str, name_prefix: str) -> list[DigestType]:
-        req = gateway_pb2.ListDigestTypesRequest(overlay=overlay, name_prefix=name_prefix)
-        return [cv.digest_type(t) for t in self.unary("ListDigestTypes", req).types]
+        return self.call(calls.list_types(overlay, name_prefix))
 
     def publish(self, overlay: str, digest: NewDigest) -> PublishResult:
-        res = self.unary("Publish", gateway_pb2.PublishRequest(overlay=overlay, digest=cv.new_digest(digest)))
-        return cv.publish_result(res)
+        return self.call(calls.publish(overlay, digest))
 
     def publish_stream(self, overlay: str, batches: Iterable[list[NewDigest]], timeout_s: float) -> list[PublishResult]:
-        def requests() -> Iterator[gateway_pb2.PublishStreamRequest]:
-            for batch in batches:
-                yield cv.publish_stream_request(overlay, batch)
-
+        requests = calls.publish_stream_requests(overlay, batches)
         try:
-            res = self._stub.PublishStream(requests(), timeout=timeout_s, metadata=self._metadata)
+            res = self._stub.PublishStream(requests, timeout=timeout_s, metadata=self._metadata)
         except grpc.RpcError as e:
             raise from_grpc_error(e) from None
-        return [cv.publish_result(r) for r in res.results]
+        return calls.publish_stream_results(res)
 
     def subscribe(self, spec: SubscribeSpec) -> _GrpcStream:
         return _GrpcStream(self._stub.Subscribe(cv.subscribe_request(spec), metadata=self._metadata))
@@ -137,29 +135,26 @@ class GrpcTransport:
         return cv.subscription_handler(sink)
 
     def members(self, overlay: str, statuses: tuple[MemberStatus, ...], tags: Mapping[str, str]) -> list[Member]:
-        res = self.unary("ListMembers", cv.list_members_request(overlay, statuses, tags))
-        return [cv.member(m) for m in res.members]
+        return self.call(calls.members(overlay, statuses, tags))
 
     def watch_members(self, overlay: str, include_current: bool, tags: Mapping[str, str]) -> _GrpcStream:
-        req = gateway_pb2.WatchMembersRequest(overlay=overlay, include_current=include_current, tags=tags)
+        req = calls.watch_members_request(overlay, include_current, tags)
         return _GrpcStream(self._stub.WatchMembers(req, metadata=self._metadata))
 
     def member_events(self, item: Any) -> list[MemberEvent]:
         return [cv.member_event(item)]
 
     def register_service(self, overlay: str, spec: ServiceSpec) -> Service:
-        return cv.service(self.unary("RegisterService", cv.register_service_request(overlay, spec)).service)
+        return self.call(calls.register_service(overlay, spec))
 
     def deregister_service(self, overlay: str, name: str, id: str) -> bool:
-        req = gateway_pb2.DeregisterServiceRequest(overlay=overlay, name=name, id=id)
-        return bool(self.unary("DeregisterService", req).removed)
+        return self.call(calls.deregister_service(overlay, name, id))
 
     def services(self, overlay: str, name: str, passing_only: bool, tags: Mapping[str, str]) -> list[Service]:
-        req = gateway_pb2.ListServicesRequest(overlay=overlay, name=name, passing_only=passing_only, tags=tags)
-        return [cv.service(s) for s in self.unary("ListServices", req).services]
+        return self.call(calls.services(overlay, name, passing_only, tags))
 
     def watch_services(self, overlay: str, name: str, include_current: bool) -> _GrpcStream:
-        req = gateway_pb2.WatchServicesRequest(overlay=overlay, name=name, include_current=include_current)
+        req = calls.watch_services_request(overlay, name, include_current)
         return _GrpcStream(self._stub.WatchServices(req, metadata=self._metadata))
 
     def service_events(self, item: Any) -> list[ServiceEvent]:

@@ -10,15 +10,14 @@ from typing import Any, Literal
 
 from hearsay._backoff import ReconnectOptions
 from hearsay._checks import int_in, name_arg, reconnect_options
-from hearsay._classes import ClassTable, check_headers
+from hearsay._classes import ClassTable
+from hearsay._client_args import Start, check_registration, connection_tls, publish_batches, subscription_state
 from hearsay._directory import DirectoryMixin
 from hearsay._grpc_transport import GrpcTransport
 from hearsay._service_keeper import ServiceKeeper
 from hearsay._stream import ResilientStream, RetryHook, StreamSpec
-from hearsay._sub_state import SubscriptionState
 from hearsay._thrift_transport import ThriftTransport
-from hearsay._wire import NewDigest, Wire
-from hearsay.codec import check_message_class
+from hearsay._wire import Wire
 from hearsay.cursor import Cursor
 from hearsay.delivery import Delivery, PublishResult
 from hearsay.info import GatewayInfo
@@ -27,19 +26,14 @@ from hearsay.publisher import Publisher
 from hearsay.registry import DigestType, RegisteredType
 from hearsay.schema import NamedSchema, SourceFormat, schema_from_file, schema_from_source, schema_of_class
 from hearsay.subscription import BackgroundSubscription, Subscription
-from hearsay.watch import Watch
 
 __all__ = ["Client", "connect", "Transport", "DEFAULT_GRPC_ADDRESS", "Start"]
 
 Transport = Literal["grpc", "thrift"]
-Start = Literal["latest", "earliest"]
 
 #: Where `hearsay agent` serves gRPC unless told otherwise. Thrift is off by
 #: default on the gateway, so it has no default address here.
 DEFAULT_GRPC_ADDRESS = "127.0.0.1:7400"
-
-#: Events a watch buffers before it stops reading.
-MAX_QUEUED_EVENTS = 1_024
 
 
 class Client(DirectoryMixin):
@@ -62,16 +56,7 @@ class Client(DirectoryMixin):
         call_timeout_ms: int = 10_000,
         keepalive_ms: int = 30_000,
     ) -> None:
-        if address is not None and not isinstance(address, str):
-            raise TypeError(f"address: a 'host:port' str, got {type(address).__name__}")
-        if token is not None and (not isinstance(token, str) or not token or any(c.isspace() for c in token)):
-            raise ValueError("token: a non-empty str without spaces (or None)")
-        int_in(call_timeout_ms, "call_timeout_ms", 1, 3_600_000)
-        int_in(keepalive_ms, "keepalive_ms", 1_000, 3_600_000)
-        name_arg(overlay, "overlay", allow_empty=True)
-        if tls is not None and not isinstance(tls, (bool, TlsOptions)):
-            raise TypeError(f"tls: True, None or a TlsOptions, got {type(tls).__name__}")
-        tls_options = TlsOptions() if tls is True else (tls or None)
+        tls_options = connection_tls(address, token, tls, overlay, call_timeout_ms, keepalive_ms)
         self._overlay = overlay
         self._transport_name: Transport = transport
         self._call_timeout_ms = call_timeout_ms
@@ -166,11 +151,7 @@ class Client(DirectoryMixin):
         return self._live().list_types(self._overlay, name_arg(name_prefix, "name_prefix", allow_empty=True))
 
     def _register(self, schema: NamedSchema, cls: type | None, description: str, skip: bool) -> RegisteredType:
-        if cls is not None:
-            check_message_class(cls, "message_class")
-        name_arg(description, "description", allow_empty=True)
-        if not isinstance(skip, bool):
-            raise TypeError(f"skip_payload_validation: a bool, got {skip!r}")
+        check_registration(cls, description, skip)
         registered = self._live().register_type(self._overlay, schema, skip, description)
         if cls is not None:
             self._classes.bind(schema.name, cls)
@@ -203,17 +184,7 @@ class Client(DirectoryMixin):
         messages: message objects, or (type name, payload bytes) pairs. If one is refused
         the call raises its error naming its index; the ones before it stay published.
         """
-        int_in(max_batch, "max_batch", 1, 1 << 20)
-        hdrs = check_headers(headers)
-        digests: list[NewDigest] = []
-        for i, m in enumerate(messages):
-            if isinstance(m, tuple):
-                if len(m) != 2:
-                    raise ValueError(f"messages[{i}]: a message object or a (type name, payload) pair")
-                digests.append(self._classes.new_digest(m[0], m[1], None, hdrs))
-            else:
-                digests.append(self._classes.new_digest(m, None, None, hdrs))
-        batches = [digests[i : i + max_batch] for i in range(0, len(digests), max_batch)]
+        batches = publish_batches(self._classes, messages, headers, max_batch)
         timeout_s = self._call_timeout_ms / 1000 * max(1, len(batches))
         return self._live().publish_stream(self._overlay, batches, timeout_s)
 
@@ -277,30 +248,12 @@ class Client(DirectoryMixin):
         max_queued: deliveries buffered before the SDK stops reading (backpressure).
         on_retry: told (error, attempt, delay_ms) about each failure that will be retried.
         """
-        names, classes = self._classes.subscription_types(types)
-        if resume_from is not None and not isinstance(resume_from, Cursor):
-            raise TypeError(
-                f"resume_from: a hearsay.Cursor (e.g. Cursor.from_json(...)), got {type(resume_from).__name__}"
-            )
-        if start not in ("latest", "earliest"):
-            raise ValueError(f"start: 'latest' or 'earliest', got {start!r}")
-        if not isinstance(include_json, bool):
-            raise TypeError(f"include_json: a bool, got {include_json!r}")
-        int_in(max_batch_digests, "max_batch_digests", 0, 1 << 20)
-        int_in(keepalive_ms, "keepalive_ms", 1_000, 300_000)
+        state = subscription_state(
+            self._classes, self._overlay, types, resume_from, start, include_json, max_batch_digests, keepalive_ms
+        )
         int_in(max_queued, "max_queued", 1, 1 << 24)
         retry = reconnect_options(reconnect)
         wire = self._live()
-        state = SubscriptionState(
-            self._overlay,
-            names,
-            classes,
-            resume_from,
-            start == "earliest",
-            include_json,
-            max_batch_digests,
-            keepalive_ms,
-        )
         handle = wire.subscription_handler(state)
         spec = StreamSpec(
             open=lambda: wire.subscribe(state.request()),
@@ -309,7 +262,7 @@ class Client(DirectoryMixin):
             idle_timeout_ms=keepalive_ms * 3 + 5_000 if self._transport_name == "grpc" else 0,
             max_queued=max_queued,
             on_retry=on_retry,
-            name=f"hearsay-subscribe {','.join(names)[:60]}",
+            name=f"hearsay-subscribe {','.join(state.types)[:60]}",
         )
         return Subscription(state, lambda: self._stream(spec))
 
@@ -388,26 +341,6 @@ class Client(DirectoryMixin):
         if not stream.ended:
             self._track(stream)
         return stream
-
-    def _watch(
-        self,
-        open_call: Callable[[], Any],
-        events: Callable[[Any], list[Any]],
-        reconnect: bool | ReconnectOptions,
-        on_retry: RetryHook | None,
-        what: str,
-    ) -> Watch[Any]:
-        spec = StreamSpec(
-            open=open_call,
-            handle=events,
-            reconnect=reconnect_options(reconnect),
-            # The gateway sends no keep-alives on watches; gRPC pings and poll answers show liveness.
-            idle_timeout_ms=0,
-            max_queued=MAX_QUEUED_EVENTS,
-            on_retry=on_retry,
-            name=f"hearsay-watch {what}",
-        )
-        return Watch(self._stream(spec), what)
 
 
 def connect(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import TracebackType
 
 from hearsay._stream import ResilientStream
+from hearsay._stream_reader import StreamReader
 from hearsay._sub_state import SubscriptionState
 from hearsay.cursor import Cursor
 from hearsay.delivery import Delivery
@@ -18,7 +19,7 @@ __all__ = ["Subscription", "BackgroundSubscription"]
 _log = logging.getLogger("hearsay")
 
 
-class Subscription:
+class Subscription(StreamReader[Delivery]):
     """A live subscription: iterate it for DigestDelivery and GapDelivery items.
 
     It reconnects by itself, resuming from the last position received, and
@@ -71,31 +72,6 @@ class Subscription:
         if d is not None:
             self._last = d
         return d
-
-    def __iter__(self) -> Iterator[Delivery]:
-        return self
-
-    def __next__(self) -> Delivery:
-        d = self.get()
-        if d is None:
-            raise StopIteration
-        return d
-
-    def close(self) -> None:
-        """Ends the subscription; an iteration in progress ends without error."""
-        self._stream.close()
-
-    @property
-    def closed(self) -> bool:
-        return self._stream.closed
-
-    def __enter__(self) -> Subscription:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<hearsay.Subscription {list(self.types)} {'closed' if self.closed else 'open'}>"

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from types import TracebackType
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from hearsay._stream import ResilientStream
+from hearsay._stream_reader import StreamReader
 
 __all__ = ["Watch"]
 
 T = TypeVar("T")
 
 
-class Watch(Generic[T]):
+class Watch(StreamReader[T]):
     """Iterate it for events (MemberEvent or ServiceEvent); close() or `with` ends it.
 
     The gateway does not replay events missed while disconnected, so after a
@@ -24,34 +23,6 @@ class Watch(Generic[T]):
     def __init__(self, stream: ResilientStream[T], what: str) -> None:
         self._stream = stream
         self._what = what
-
-    def get(self, timeout: float | None = None) -> T | None:
-        """The next event; None once closed; TimeoutError when nothing came within `timeout` s."""
-        return self._stream.get(timeout)
-
-    def __iter__(self) -> Iterator[T]:
-        return self
-
-    def __next__(self) -> T:
-        e = self._stream.get()
-        if e is None:
-            raise StopIteration
-        return e
-
-    def close(self) -> None:
-        self._stream.close()
-
-    @property
-    def closed(self) -> bool:
-        return self._stream.closed
-
-    def __enter__(self) -> Watch[T]:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<hearsay.Watch {self._what} {'closed' if self.closed else 'open'}>"

@@ -14,7 +14,7 @@ module Hearsay
   # clock-skew grace). Refusals (NotFound, PermissionDenied, ...) end it: the
   # iteration raises the error after what was already queued.
   class Subscription
-    include Enumerable
+    include StreamReader
 
     # How far before its start a "latest" subscription accepts digests of new
     # (origin, type) pairs after a reconnect, ms (the bus's start grace).
@@ -81,42 +81,9 @@ module Hearsay
     #   timeout or once the subscription is closed ({#closed?})
     # @raise [Hearsay::Error] the error that ended the subscription
     def receive(timeout_s: nil)
-      kind, value = @stream.pop(timeout_s)
-      case kind
-      when :item
-        @last = value.cursor
-        value
-      when :end
-        raise value if value
-
-        nil
-      end
-    end
-
-    # Yields each delivery until the subscription is closed (e.g. from another
-    # thread or a `break`, which also closes it).
-    # @yieldparam delivery [Hearsay::DigestDelivery, Hearsay::GapDelivery]
-    # @return [Enumerator, nil] an Enumerator without a block
-    # @raise [Hearsay::Error] the error that ended the subscription
-    def each
-      return enum_for(:each) unless block_given?
-
-      completed = false
-      loop do
-        d = receive
-        break if d.nil?
-
-        yield d
-      end
-      completed = true
-      nil
-    ensure
-      close unless completed || !block_given?
-    end
-
-    # Ends the subscription; a running #each ends without error. Idempotent.
-    def close
-      @stream.close
+      delivery = next_output(timeout_s)
+      @last = delivery.cursor if delivery
+      delivery
     end
 
     # @return [Boolean] closed, or ended by an error

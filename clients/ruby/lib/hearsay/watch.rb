@@ -8,7 +8,7 @@ module Hearsay
   # the current state: a `:current` event per member / instance re-syncs the
   # consumer.
   class Watch
-    include Enumerable
+    include StreamReader
 
     # Events held before the SDK stops reading.
     MAX_QUEUED_EVENTS = 1_024
@@ -38,39 +38,7 @@ module Hearsay
     # @return [Hearsay::MemberEvent, Hearsay::ServiceEvent, nil] nil on timeout or once closed
     # @raise [Hearsay::Error] the error that ended the watch
     def receive(timeout_s: nil)
-      kind, value = @stream.pop(timeout_s)
-      return value if kind == :item
-      raise value if kind == :end && value
-
-      nil
-    end
-
-    # Yields each event until closed (a `break` closes it too).
-    # @return [Enumerator, nil] an Enumerator without a block
-    def each
-      return enum_for(:each) unless block_given?
-
-      completed = false
-      loop do
-        e = receive
-        break if e.nil?
-
-        yield e
-      end
-      completed = true
-      nil
-    ensure
-      close unless completed || !block_given?
-    end
-
-    # Ends the watch; a running #each ends without error. Idempotent.
-    def close
-      @stream.close
-    end
-
-    # @return [Boolean]
-    def closed?
-      @stream.closed?
+      next_output(timeout_s)
     end
   end
 end

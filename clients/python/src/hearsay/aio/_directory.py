@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
+from hearsay import _grpc_calls as calls
 from hearsay import _grpc_convert as cv
 from hearsay._backoff import ReconnectOptions
-from hearsay._checks import int_in, name_arg
+from hearsay._checks import bool_arg, name_arg, reconnect_options
 from hearsay._classes import check_headers, check_statuses
+from hearsay._directory_args import current_on_reopen, kept_service, service_key, service_query, service_spec
 from hearsay._stream import RetryHook
-from hearsay._stubs import gateway_pb2
 from hearsay._wire import ServiceSpec
+from hearsay.aio._stream import AsyncStream
 from hearsay.aio.subscription import AsyncWatch
 from hearsay.members import Member, MemberEvent, MemberStatus
 from hearsay.services import Service, ServiceEvent
 
 __all__ = ["AsyncDirectoryMixin"]
+
+T = TypeVar("T")
 
 
 class AsyncDirectoryMixin:
@@ -27,17 +32,13 @@ class AsyncDirectoryMixin:
     _overlay: str
     _metadata: tuple[tuple[str, str], ...]
     _kept: dict[tuple[str, str], asyncio.Task[None]]
+    _streams: weakref.WeakSet[AsyncStream[Any]]
     _closed: bool
 
     def _stub(self) -> Any:
         raise NotImplementedError
 
-    async def _unary(self, method: str, request: Any) -> Any:
-        raise NotImplementedError
-
-    def _watch(
-        self, open_call: Any, handle: Any, reconnect: bool | ReconnectOptions, on_retry: RetryHook | None
-    ) -> AsyncWatch[Any]:
+    async def _call(self, unary: calls.Unary[T]) -> T:
         raise NotImplementedError
 
     # -- members --------------------------------------------------------------------------
@@ -45,8 +46,7 @@ class AsyncDirectoryMixin:
     async def members(
         self, *, statuses: Iterable[MemberStatus] = (), tags: Mapping[str, str] | None = None
     ) -> list[Member]:
-        req = cv.list_members_request(self._overlay, check_statuses(statuses), check_headers(tags, "tags"))
-        return [cv.member(m) for m in (await self._unary("ListMembers", req)).members]
+        return await self._call(calls.members(self._overlay, check_statuses(statuses), check_headers(tags, "tags")))
 
     def watch_members(
         self,
@@ -56,21 +56,18 @@ class AsyncDirectoryMixin:
         reconnect: bool | ReconnectOptions = True,
         on_retry: RetryHook | None = None,
     ) -> AsyncWatch[MemberEvent]:
-        if not isinstance(include_current, bool):
-            raise TypeError(f"include_current: a bool, got {include_current!r}")
+        bool_arg(include_current, "include_current")
         filters = check_headers(tags, "tags")
         stub = self._stub()
-        opened = [0]
 
-        def open_call() -> Any:
-            first = opened[0] == 0
-            opened[0] += 1
-            req = gateway_pb2.WatchMembersRequest(
-                overlay=self._overlay, include_current=include_current or not first, tags=filters
+        def open_with(current: bool) -> Any:
+            return stub.WatchMembers(
+                calls.watch_members_request(self._overlay, current, filters), metadata=self._metadata
             )
-            return stub.WatchMembers(req, metadata=self._metadata)
 
-        return self._watch(open_call, lambda e: [cv.member_event(e)], reconnect, on_retry)
+        return self._watch(
+            current_on_reopen(include_current, open_with), lambda e: [cv.member_event(e)], reconnect, on_retry
+        )
 
     # -- services -------------------------------------------------------------------------
 
@@ -85,53 +82,34 @@ class AsyncDirectoryMixin:
         ttl_ms: int = 0,
     ) -> Service:
         """As hearsay.Client.register_service: with ttl_ms, a task refreshes it every ttl_ms/3."""
-        spec = ServiceSpec(
-            name=name_arg(name, "name"),
-            id=name_arg(id, "id", allow_empty=True),
-            address=name_arg(address, "address", allow_empty=True),
-            port=int_in(port, "port", 1, 65_535),
-            tags=check_headers(tags, "tags"),
-            ttl_ms=int_in(ttl_ms, "ttl_ms", 0, 2**31 - 1),
-        )
-        service = cv.service(
-            (await self._unary("RegisterService", cv.register_service_request(self._overlay, spec))).service
-        )
-        key = (service.name or spec.name, service.id or spec.id)
+        spec = service_spec(name, port, id, address, tags, ttl_ms)
+        service = await self._call(calls.register_service(self._overlay, spec))
+        key, kept = kept_service(service, spec)
         old = self._kept.pop(key, None)
         if old is not None:
             old.cancel()
         if spec.ttl_ms > 0:
-            kept = ServiceSpec(spec.name, key[1], spec.address, spec.port, spec.tags, spec.ttl_ms)
             self._kept[key] = asyncio.get_running_loop().create_task(self._keep(kept))
         return service
 
     async def _keep(self, spec: ServiceSpec) -> None:
-        req = cv.register_service_request(self._overlay, spec)
+        refresh = calls.register_service(self._overlay, spec)
         while not self._closed:
             await asyncio.sleep(spec.ttl_ms / 3000)
             with contextlib.suppress(Exception):  # retried in ttl/3; the gateway marks it critical if all fail
-                await self._unary("RegisterService", req)
+                await self._call(refresh)
 
     async def deregister_service(self, name: str, id: str) -> bool:
-        key = (name_arg(name, "name"), name_arg(id, "id"))
+        key = service_key(name, id)
         task = self._kept.pop(key, None)
         if task is not None:
             task.cancel()
-        req = gateway_pb2.DeregisterServiceRequest(overlay=self._overlay, name=key[0], id=key[1])
-        return bool((await self._unary("DeregisterService", req)).removed)
+        return await self._call(calls.deregister_service(self._overlay, *key))
 
     async def services(
         self, name: str = "", *, passing_only: bool = False, tags: Mapping[str, str] | None = None
     ) -> list[Service]:
-        if not isinstance(passing_only, bool):
-            raise TypeError(f"passing_only: a bool, got {passing_only!r}")
-        req = gateway_pb2.ListServicesRequest(
-            overlay=self._overlay,
-            name=name_arg(name, "name", allow_empty=True),
-            passing_only=passing_only,
-            tags=check_headers(tags, "tags"),
-        )
-        return [cv.service(s) for s in (await self._unary("ListServices", req)).services]
+        return await self._call(calls.services(self._overlay, *service_query(name, passing_only, tags)))
 
     def watch_services(
         self,
@@ -143,14 +121,19 @@ class AsyncDirectoryMixin:
     ) -> AsyncWatch[ServiceEvent]:
         name_arg(name, "name", allow_empty=True)
         stub = self._stub()
-        opened = [0]
 
-        def open_call() -> Any:
-            first = opened[0] == 0
-            opened[0] += 1
-            req = gateway_pb2.WatchServicesRequest(
-                overlay=self._overlay, name=name, include_current=include_current or not first
+        def open_with(current: bool) -> Any:
+            return stub.WatchServices(
+                calls.watch_services_request(self._overlay, name, current), metadata=self._metadata
             )
-            return stub.WatchServices(req, metadata=self._metadata)
 
-        return self._watch(open_call, lambda e: [cv.service_event(e)], reconnect, on_retry)
+        return self._watch(
+            current_on_reopen(include_current, open_with), lambda e: [cv.service_event(e)], reconnect, on_retry
+        )
+
+    def _watch(
+        self, open_call: Any, handle: Any, reconnect: bool | ReconnectOptions, on_retry: RetryHook | None
+    ) -> AsyncWatch[Any]:
+        stream: AsyncStream[Any] = AsyncStream(open_call, handle, reconnect_options(reconnect), 0, on_retry)
+        self._streams.add(stream)
+        return AsyncWatch(stream)

@@ -8,24 +8,24 @@ import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 import grpc.aio
 
+from hearsay import _grpc_calls as calls
 from hearsay import _grpc_convert as cv
 from hearsay._backoff import ReconnectOptions
-from hearsay._checks import int_in, name_arg, reconnect_options
-from hearsay._classes import ClassTable, check_headers
+from hearsay._checks import name_arg, reconnect_options
+from hearsay._classes import ClassTable
+from hearsay._client_args import Start, check_registration, connection_tls, publish_batches, subscription_state
 from hearsay._grpc_transport import channel_options, credentials, from_status
 from hearsay._stream import RetryHook
-from hearsay._stubs import gateway_pb2, gateway_pb2_grpc
-from hearsay._sub_state import SubscriptionState
+from hearsay._stubs import gateway_pb2_grpc
 from hearsay.aio._directory import AsyncDirectoryMixin
 from hearsay.aio._stream import AsyncStream
-from hearsay.aio.subscription import AsyncSubscription, AsyncWatch
-from hearsay.client import DEFAULT_GRPC_ADDRESS, Start
-from hearsay.codec import check_message_class
+from hearsay.aio.subscription import AsyncSubscription
+from hearsay.client import DEFAULT_GRPC_ADDRESS
 from hearsay.cursor import Cursor
 from hearsay.delivery import PublishResult
 from hearsay.info import GatewayInfo
@@ -34,6 +34,8 @@ from hearsay.registry import DigestType, RegisteredType
 from hearsay.schema import NamedSchema, SourceFormat, schema_from_file, schema_from_source, schema_of_class
 
 __all__ = ["AsyncClient", "connect"]
+
+T = TypeVar("T")
 
 
 class AsyncClient(AsyncDirectoryMixin):
@@ -52,17 +54,8 @@ class AsyncClient(AsyncDirectoryMixin):
         call_timeout_ms: int = 10_000,
         keepalive_ms: int = 30_000,
     ) -> None:
-        if address is not None and not isinstance(address, str):
-            raise TypeError(f"address: a 'host:port' str, got {type(address).__name__}")
-        if token is not None and (not isinstance(token, str) or not token or any(c.isspace() for c in token)):
-            raise ValueError("token: a non-empty str without spaces (or None)")
-        int_in(call_timeout_ms, "call_timeout_ms", 1, 3_600_000)
-        int_in(keepalive_ms, "keepalive_ms", 1_000, 3_600_000)
-        name_arg(overlay, "overlay", allow_empty=True)
-        if tls is not None and not isinstance(tls, (bool, TlsOptions)):
-            raise TypeError(f"tls: True, None or a TlsOptions, got {type(tls).__name__}")
+        self._tls = connection_tls(address, token, tls, overlay, call_timeout_ms, keepalive_ms)
         self._address = address or DEFAULT_GRPC_ADDRESS
-        self._tls = TlsOptions() if tls is True else (tls or None)
         self._keepalive_ms = keepalive_ms
         self._timeout_s = call_timeout_ms / 1000
         self._overlay = overlay
@@ -90,14 +83,17 @@ class AsyncClient(AsyncDirectoryMixin):
             self._stub_ = gateway_pb2_grpc.GatewayStub(self._channel)
         return self._stub_
 
-    async def _unary(self, method: str, request: Any) -> Any:
+    async def _call(self, unary: calls.Unary[T]) -> T:
         try:
-            return await getattr(self._stub(), method)(request, timeout=self._timeout_s, metadata=self._metadata)
+            res = await getattr(self._stub(), unary.method)(
+                unary.request, timeout=self._timeout_s, metadata=self._metadata
+            )
         except grpc.aio.AioRpcError as e:
             raise from_status(e.code(), e.details(), str(e)) from None
+        return unary.read(res)
 
     async def info(self) -> GatewayInfo:
-        return cv.info(await self._unary("Info", gateway_pb2.InfoRequest(overlay=self._overlay)))
+        return await self._call(calls.info(self._overlay))
 
     # -- digest types -------------------------------------------------------------------
 
@@ -133,25 +129,18 @@ class AsyncClient(AsyncDirectoryMixin):
         return await self._register(schema, message_class, description, skip_payload_validation)
 
     async def _register(self, schema: NamedSchema, cls: type | None, description: str, skip: bool) -> RegisteredType:
-        if cls is not None:
-            check_message_class(cls, "message_class")
-        name_arg(description, "description", allow_empty=True)
-        if not isinstance(skip, bool):
-            raise TypeError(f"skip_payload_validation: a bool, got {skip!r}")
-        req = cv.register_request(self._overlay, schema, skip, description)
-        registered = cv.registered(await self._unary("RegisterDigestType", req))
+        check_registration(cls, description, skip)
+        registered = await self._call(calls.register_type(self._overlay, schema, skip, description))
         if cls is not None:
             self._classes.bind(schema.name, cls)
         return registered
 
     async def get_type(self, name: str) -> DigestType:
-        req = gateway_pb2.GetDigestTypeRequest(overlay=self._overlay, name=name_arg(name, "name"))
-        return cv.digest_type(await self._unary("GetDigestType", req))
+        return await self._call(calls.get_type(self._overlay, name_arg(name, "name")))
 
     async def list_types(self, name_prefix: str = "") -> list[DigestType]:
         prefix = name_arg(name_prefix, "name_prefix", allow_empty=True)
-        req = gateway_pb2.ListDigestTypesRequest(overlay=self._overlay, name_prefix=prefix)
-        return [cv.digest_type(t) for t in (await self._unary("ListDigestTypes", req)).types]
+        return await self._call(calls.list_types(self._overlay, prefix))
 
     # -- publishing -----------------------------------------------------------------------
 
@@ -163,34 +152,21 @@ class AsyncClient(AsyncDirectoryMixin):
         json: str | Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> PublishResult:
-        digest = cv.new_digest(self._classes.new_digest(message, payload, json, headers))
-        res = await self._unary("Publish", gateway_pb2.PublishRequest(overlay=self._overlay, digest=digest))
-        return cv.publish_result(res)
+        digest = self._classes.new_digest(message, payload, json, headers)
+        return await self._call(calls.publish(self._overlay, digest))
 
     async def publish_batch(
         self, messages: Iterable[Any], *, headers: Mapping[str, str] | None = None, max_batch: int = 1024
     ) -> list[PublishResult]:
         """Many digests over one PublishStream, in order; message objects or (type name, payload) pairs."""
-        int_in(max_batch, "max_batch", 1, 1 << 20)
-        hdrs = check_headers(headers)
-        digests = []
-        for i, m in enumerate(messages):
-            if isinstance(m, tuple):
-                if len(m) != 2:
-                    raise ValueError(f"messages[{i}]: a message object or a (type name, payload) pair")
-                digests.append(cv.new_digest(self._classes.new_digest(m[0], m[1], None, hdrs)))
-            else:
-                digests.append(cv.new_digest(self._classes.new_digest(m, None, None, hdrs)))
-        requests = [
-            gateway_pb2.PublishStreamRequest(overlay=self._overlay, digests=digests[i : i + max_batch])
-            for i in range(0, len(digests), max_batch)
-        ]
-        timeout = self._timeout_s * max(1, len(requests))
+        batches = publish_batches(self._classes, messages, headers, max_batch)
+        requests = calls.publish_stream_requests(self._overlay, batches)
+        timeout = self._timeout_s * max(1, len(batches))
         try:
-            res = await self._stub().PublishStream(iter(requests), timeout=timeout, metadata=self._metadata)
+            res = await self._stub().PublishStream(requests, timeout=timeout, metadata=self._metadata)
         except grpc.aio.AioRpcError as e:
             raise from_status(e.code(), e.details(), str(e)) from None
-        return [cv.publish_result(r) for r in res.results]
+        return calls.publish_stream_results(res)
 
     # -- subscribing ----------------------------------------------------------------------
 
@@ -207,27 +183,11 @@ class AsyncClient(AsyncDirectoryMixin):
         on_retry: RetryHook | None = None,
     ) -> AsyncSubscription:
         """Same arguments and behaviour as hearsay.Client.subscribe; iterate with `async for`."""
-        names, classes = self._classes.subscription_types(types)
-        if resume_from is not None and not isinstance(resume_from, Cursor):
-            raise TypeError(f"resume_from: a hearsay.Cursor, got {type(resume_from).__name__}")
-        if start not in ("latest", "earliest"):
-            raise ValueError(f"start: 'latest' or 'earliest', got {start!r}")
-        if not isinstance(include_json, bool):
-            raise TypeError(f"include_json: a bool, got {include_json!r}")
-        int_in(max_batch_digests, "max_batch_digests", 0, 1 << 20)
-        int_in(keepalive_ms, "keepalive_ms", 1_000, 300_000)
+        state = subscription_state(
+            self._classes, self._overlay, types, resume_from, start, include_json, max_batch_digests, keepalive_ms
+        )
         retry = reconnect_options(reconnect)
         stub = self._stub()
-        state = SubscriptionState(
-            self._overlay,
-            names,
-            classes,
-            resume_from,
-            start == "earliest",
-            include_json,
-            max_batch_digests,
-            keepalive_ms,
-        )
         stream: AsyncStream[Any] = AsyncStream(
             lambda: stub.Subscribe(cv.subscribe_request(state.request()), metadata=self._metadata),
             cv.subscription_handler(state),
@@ -237,13 +197,6 @@ class AsyncClient(AsyncDirectoryMixin):
         )
         self._streams.add(stream)
         return AsyncSubscription(state, stream)
-
-    def _watch(
-        self, open_call: Any, handle: Any, reconnect: bool | ReconnectOptions, on_retry: RetryHook | None
-    ) -> AsyncWatch[Any]:
-        stream: AsyncStream[Any] = AsyncStream(open_call, handle, reconnect_options(reconnect), 0, on_retry)
-        self._streams.add(stream)
-        return AsyncWatch(stream)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -259,9 +212,7 @@ class AsyncClient(AsyncDirectoryMixin):
             task.cancel()
         for name, sid in kept:
             with contextlib.suppress(Exception):
-                await self._unary(
-                    "DeregisterService", gateway_pb2.DeregisterServiceRequest(overlay=self._overlay, name=name, id=sid)
-                )
+                await self._call(calls.deregister_service(self._overlay, name, sid))
         self._closed = True
         if self._channel is not None:
             await self._channel.close()

@@ -2,6 +2,7 @@ package dev.hearsay.client;
 
 import dev.hearsay.v1.DeregisterServiceRequest;
 import dev.hearsay.v1.DigestType;
+import dev.hearsay.v1.InfoResponse;
 import dev.hearsay.v1.ListMembersRequest;
 import dev.hearsay.v1.ListServicesRequest;
 import dev.hearsay.v1.Member;
@@ -26,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * failures leave it as HearsayExceptions.
  */
 interface Backend extends AutoCloseable {
-  GatewayInfo info(String overlay);
+  InfoResponse info(String overlay);
 
   RegisterDigestTypeResponse registerDigestType(RegisterDigestTypeRequest req);
 

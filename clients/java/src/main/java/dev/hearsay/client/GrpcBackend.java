@@ -78,9 +78,8 @@ final class GrpcBackend implements Backend {
   }
 
   @Override
-  public GatewayInfo info(String overlay) {
-    InfoResponse r = call(st -> st.info(InfoRequest.newBuilder().setOverlay(overlay).build()));
-    return Convert.info(r);
+  public InfoResponse info(String overlay) {
+    return call(st -> st.info(InfoRequest.newBuilder().setOverlay(overlay).build()));
   }
 
   @Override

@@ -57,7 +57,7 @@ public final class HearsayClient implements AutoCloseable {
 
   /** Who the gateway is, what it speaks and which limits it enforces. */
   public GatewayInfo info() {
-    return open().info(settings.overlay());
+    return Convert.info(open().info(settings.overlay()));
   }
 
   // ---- digest types ----

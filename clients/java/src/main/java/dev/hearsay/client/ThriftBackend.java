@@ -1,9 +1,8 @@
 package dev.hearsay.client;
 
-import dev.hearsay.thrift.InfoResponse;
-import dev.hearsay.thrift.Limits;
 import dev.hearsay.v1.DeregisterServiceRequest;
 import dev.hearsay.v1.DigestType;
+import dev.hearsay.v1.InfoResponse;
 import dev.hearsay.v1.KeepAlive;
 import dev.hearsay.v1.ListMembersRequest;
 import dev.hearsay.v1.ListServicesRequest;
@@ -57,27 +56,8 @@ final class ThriftBackend implements Backend {
   }
 
   @Override
-  public GatewayInfo info(String overlay) {
-    InfoResponse r = main.call((c, token) -> c.info(token, overlay));
-    Limits l = r.getLimits() != null ? r.getLimits() : new Limits();
-    List<String> features = r.getFeatures() != null ? r.getFeatures() : List.of();
-    return new GatewayInfo(
-        r.getNodeName(),
-        r.getOverlay(),
-        r.getVersion(),
-        r.getApiVersion(),
-        r.getProtocolVersion(),
-        r.getOverlayAddress(),
-        r.getUptimeMs(),
-        r.getAliveMembers(),
-        new GatewayInfo.Limits(
-            l.getMaxDigestBytes(),
-            l.getMaxHeaders(),
-            l.getMaxHeaderBytes(),
-            l.getMaxTypesPerSubscription(),
-            l.getMaxSubscriptionsPerClient(),
-            l.getMaxBatchDigests()),
-        features);
+  public InfoResponse info(String overlay) {
+    return ThriftConvert.info(main.call((c, token) -> c.info(token, overlay)));
   }
 
   @Override

@@ -8,6 +8,8 @@ import dev.hearsay.v1.Digest;
 import dev.hearsay.v1.DigestBatch;
 import dev.hearsay.v1.GapNotice;
 import dev.hearsay.v1.GapRange;
+import dev.hearsay.v1.InfoResponse;
+import dev.hearsay.v1.Limits;
 import dev.hearsay.v1.Member;
 import dev.hearsay.v1.MemberEvent;
 import dev.hearsay.v1.NewDigest;
@@ -31,6 +33,32 @@ import java.util.Map;
  */
 final class ThriftConvert {
   private ThriftConvert() {}
+
+  static InfoResponse info(dev.hearsay.thrift.InfoResponse r) {
+    InfoResponse.Builder b =
+        InfoResponse.newBuilder()
+            .setNodeName(str(r.getNodeName()))
+            .setOverlay(str(r.getOverlay()))
+            .setVersion(str(r.getVersion()))
+            .setApiVersion(r.getApiVersion())
+            .setProtocolVersion(r.getProtocolVersion())
+            .setOverlayAddress(str(r.getOverlayAddress()))
+            .setUptimeMs(r.getUptimeMs())
+            .setAliveMembers(r.getAliveMembers());
+    dev.hearsay.thrift.Limits l = r.getLimits();
+    if (l != null) {
+      b.setLimits(
+          Limits.newBuilder()
+              .setMaxDigestBytes(l.getMaxDigestBytes())
+              .setMaxHeaders(l.getMaxHeaders())
+              .setMaxHeaderBytes(l.getMaxHeaderBytes())
+              .setMaxTypesPerSubscription(l.getMaxTypesPerSubscription())
+              .setMaxSubscriptionsPerClient(l.getMaxSubscriptionsPerClient())
+              .setMaxBatchDigests(l.getMaxBatchDigests()));
+    }
+    if (r.getFeatures() != null) b.addAllFeatures(r.getFeatures());
+    return b.build();
+  }
 
   static dev.hearsay.thrift.RegisterDigestTypeRequest register(RegisterDigestTypeRequest r) {
     dev.hearsay.thrift.Schema schema = new dev.hearsay.thrift.Schema();
