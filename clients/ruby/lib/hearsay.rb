@@ -6,6 +6,7 @@ module Hearsay
 end
 
 require_relative "hearsay/version"
+require_relative "hearsay/clock"
 require_relative "hearsay/errors"
 require_relative "hearsay/generated"
 require_relative "hearsay/address"

@@ -34,7 +34,7 @@ module Hearsay
     # @return [Array] [:item, x], [:timeout], or [:end, error_or_nil] once
     #   finished and drained, or closed
     def pop(timeout_s = nil)
-      deadline = timeout_s && (monotonic + timeout_s)
+      deadline = timeout_s && (Clock.monotonic + timeout_s)
       @mutex.synchronize do
         loop do
           return [:end, nil] if @closed
@@ -46,7 +46,7 @@ module Hearsay
           return [:end, @failure] if @finished
 
           if deadline
-            left = deadline - monotonic
+            left = deadline - Clock.monotonic
             return [:timeout] if left <= 0
 
             @readable.wait(@mutex, left)
@@ -86,12 +86,6 @@ module Hearsay
     # @return [Boolean] whether a push would block now
     def full?
       @mutex.synchronize { @items.size >= @capacity }
-    end
-
-    private
-
-    def monotonic
-      Process.clock_gettime(Process::CLOCK_MONOTONIC)
     end
   end
 end

@@ -113,7 +113,7 @@ module Hearsay
         raise FailedPrecondition, "publisher is closed" if @closing
 
         wait_for_room
-        @buffer << [@seq += 1, digest, pending, monotonic]
+        @buffer << [@seq += 1, digest, pending, Clock.monotonic]
         @pending += 1
         @cv.broadcast
       end
@@ -138,10 +138,10 @@ module Hearsay
         target = @seq
         @flush_to = target
         @cv.broadcast
-        progress = [@settled, monotonic]
+        progress = [@settled, Clock.monotonic]
         until @settled >= target
-          progress = [@settled, monotonic] if @settled > progress[0]
-          left = progress[1] + limit - monotonic
+          progress = [@settled, Clock.monotonic] if @settled > progress[0]
+          left = progress[1] + limit - Clock.monotonic
           if left <= 0
             raise DeadlineExceeded, "publisher: #{target - @settled} digest(s) unanswered, none answered for #{limit} s"
           end
@@ -195,9 +195,9 @@ module Hearsay
     end
 
     def wait_for_room
-      deadline = monotonic + @timeout_s
+      deadline = Clock.monotonic + @timeout_s
       while @pending >= @max_pending
-        left = deadline - monotonic
+        left = deadline - Clock.monotonic
         if left <= 0
           raise ResourceExhausted, "publisher: max_pending (#{@max_pending}) digests unanswered for #{@timeout_s} s"
         end
@@ -228,7 +228,7 @@ module Hearsay
           end
           oldest_at = @buffer.first[3]
           urgent = @closing || @buffer.size >= @max_batch || @buffer.first[0] <= @flush_to
-          left = oldest_at + @linger_s - monotonic
+          left = oldest_at + @linger_s - Clock.monotonic
           return @buffer.shift(@max_batch) if urgent || left <= 0
 
           @cv.wait(@mutex, left)
@@ -296,10 +296,6 @@ module Hearsay
       raise ArgumentError, "#{name}: expected a number >= 0, got #{n.inspect}" unless n.is_a?(Numeric) && n >= 0
 
       n
-    end
-
-    def monotonic
-      Process.clock_gettime(Process::CLOCK_MONOTONIC)
     end
   end
 end

@@ -112,7 +112,7 @@ module Hearsay
           outputs.each { |o| break unless @mailbox.push(o) }
           break if @closed
 
-          @waiting_since = monotonic
+          @waiting_since = Clock.monotonic
         end
         [nil, healthy, false]
       rescue Error => e
@@ -136,7 +136,7 @@ module Hearsay
         end
         @call = call
         @idle_fired = false
-        @waiting_since = monotonic
+        @waiting_since = Clock.monotonic
         true
       end
     end
@@ -153,7 +153,7 @@ module Hearsay
         until @closed
           @wake.wait(@mutex, period)
           since = @waiting_since
-          next unless @call && since && monotonic - since > @idle_timeout_s
+          next unless @call && since && Clock.monotonic - since > @idle_timeout_s
 
           @idle_fired = true
           @call.cancel
@@ -162,10 +162,10 @@ module Hearsay
     end
 
     def pause(seconds)
-      deadline = monotonic + seconds
+      deadline = Clock.monotonic + seconds
       @mutex.synchronize do
         until @closed
-          left = deadline - monotonic
+          left = deadline - Clock.monotonic
           break if left <= 0
 
           @wake.wait(@mutex, left)
@@ -176,10 +176,6 @@ module Hearsay
     def finish(err)
       @mailbox.finish(err)
       @on_end&.call(err)
-    end
-
-    def monotonic
-      Process.clock_gettime(Process::CLOCK_MONOTONIC)
     end
   end
 end

@@ -39,7 +39,7 @@ module Hearsay
 
         period = ttl_ms.positive? ? ttl_ms / 3000.0 : nil
         @entries[key] = Entry.new(request: request.merge(id: service.id), period_s: period,
-                                  due: period && (monotonic + period), deregister: deregister_on_close)
+                                  due: period && (Clock.monotonic + period), deregister: deregister_on_close)
         @thread ||= start if period
         @cv.broadcast
       end
@@ -86,7 +86,7 @@ module Hearsay
       @mutex.synchronize do
         until @closed
           due = @entries.values.select(&:due).min_by(&:due)
-          left = due ? due.due - monotonic : nil
+          left = due ? due.due - Clock.monotonic : nil
           return due if left && left <= 0
 
           @cv.wait(@mutex, left)
@@ -97,14 +97,10 @@ module Hearsay
 
     def refresh(entry)
       @register.call(entry.request)
-      @mutex.synchronize { entry.due = monotonic + entry.period_s }
+      @mutex.synchronize { entry.due = Clock.monotonic + entry.period_s }
     rescue Error => e
       @last_error = e
-      @mutex.synchronize { entry.due = monotonic + [RETRY_S, entry.period_s].min }
-    end
-
-    def monotonic
-      Process.clock_gettime(Process::CLOCK_MONOTONIC)
+      @mutex.synchronize { entry.due = Clock.monotonic + [RETRY_S, entry.period_s].min }
     end
   end
 end
