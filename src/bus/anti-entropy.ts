@@ -1,4 +1,4 @@
-import { Channel } from "./channels.js";
+import { BUS_CHANNEL } from "./channels.js";
 import { decodeBusMessage, encodeSyncReq, syncRespWriter, type Head } from "./codec.js";
 import type { BusCtx } from "./ctx.js";
 import { streamKey } from "./digest.js";
@@ -55,7 +55,7 @@ export class AntiEntropy {
     this.inFlight.add(peer);
     ctx.metrics.inc("bus_syncs_total", { role: "ask" });
     ctx.channels.request(
-      Channel.Bus,
+      BUS_CHANNEL,
       address,
       encodeSyncReq(types, heads, ctx.self),
       ctx.cfg.requestTimeoutMs,

@@ -1,18 +1,17 @@
 import { type Overlay } from "../overlay/index.js";
 import { nullLogger, nullMetrics, type Logger, type Metrics } from "../observe/index.js";
-import type { Clock, Rng, TimerHandle } from "../transport/index.js";
-import { Channel, Channels } from "./channels.js";
+import { periodic, type Clock, type PeriodicTimer, type Rng } from "../transport/index.js";
+import { ConfigError, fail, type Failure } from "../errors/index.js";
+import { BUS_CHANNEL, Channels } from "./channels.js";
 import { busConfig, validateBusConfig, type BusConfig } from "./config.js";
 import type { BusCtx } from "./ctx.js";
 import { Delivery } from "./delivery.js";
 import {
   checkPublish,
   copyBytes,
-  exhausted,
   ownHeaders,
   ownPayload,
   streamKey,
-  type BusError,
   type Digest,
   type PublishInput,
 } from "./digest.js";
@@ -40,8 +39,8 @@ export interface BusDeps {
   metrics?: Metrics;
 }
 
-export type PublishResult = { ok: true; digest: Digest } | { ok: false; error: BusError };
-export type SubscribeResult = { ok: true; subscription: Subscription } | { ok: false; error: BusError };
+export type PublishResult = { ok: true; digest: Digest } | Failure;
+export type SubscribeResult = { ok: true; subscription: Subscription } | Failure;
 
 export interface BusStats {
   streams: number;
@@ -67,7 +66,7 @@ export class Bus {
   private readonly seeker: Seeker;
   private readonly delivery: Delivery;
   private readonly repairer: Repairer;
-  private readonly timers = new Map<string, TimerHandle>();
+  private readonly timers = new Map<string, PeriodicTimer>();
   private lastSeq = 0;
   private lastPublishMs = 0;
   private nextSubId = 1;
@@ -81,9 +80,7 @@ export class Bus {
   ) {
     this.config = busConfig(config);
     const problems = validateBusConfig(this.config);
-    if (problems.length > 0) {
-      throw new Error(`bus config: ${problems.map((p) => `${p.field} ${p.problem}`).join("; ")}`);
-    }
+    if (problems.length > 0) throw new ConfigError("bus config", problems);
     const metrics = deps.metrics ?? nullMetrics;
     this.channels = deps.channels ?? new Channels(deps.overlay, metrics);
     this.ctx = {
@@ -107,7 +104,9 @@ export class Bus {
     this.antiEntropy = new AntiEntropy(this.ctx);
     this.seeker = new Seeker(this.ctx);
     this.delivery = new Delivery(this.ctx);
-    this.repairer = new Repairer(this.ctx, this.antiEntropy, this.seeker, this.delivery, (s) => this.drainReady(s));
+    this.repairer = new Repairer(this.ctx, this.antiEntropy, this.seeker, this.delivery, (s) =>
+      this.drainReady(s),
+    );
     this.restore();
   }
 
@@ -125,8 +124,9 @@ export class Bus {
       if (gained.length > 0) this.offerStreams(e.member.name, 0);
     });
     const inbound = new Inbound(this.ctx, this.antiEntropy, this.seeker);
-    this.channels.onPacket(Channel.Bus, (from, payload) => inbound.packet(from, payload));
-    this.channels.onRequest(Channel.Bus, (from, payload, reply) => inbound.request(from, payload, reply));
+    const port = this.channels.claim(BUS_CHANNEL, "bus");
+    port.onPacket((from, payload) => inbound.packet(from, payload));
+    port.onRequest((from, payload, reply) => inbound.request(from, payload, reply));
     const cfg = this.config;
     const r = this.ctx.rng;
     this.every(
@@ -150,11 +150,12 @@ export class Bus {
   stop(): void {
     this.running = false;
     this.unlisten();
-    for (const t of this.timers.values()) this.ctx.clock.clearTimer(t);
+    for (const t of this.timers.values()) t.stop();
     this.timers.clear();
     this.pusher.stop();
-    this.channels.onPacket(Channel.Bus, () => {});
-    this.channels.onRequest(Channel.Bus, () => {});
+    const port = this.channels.claim(BUS_CHANNEL, "bus");
+    port.onPacket(() => {});
+    port.onRequest(() => {});
   }
 
   /** Types of our own streams that `peer` subscribes to. */
@@ -185,7 +186,8 @@ export class Bus {
     const check = checkPublish(input, this.config);
     if (!check.ok) return check;
     const s = this.streamFor(this.ctx.self, input.type);
-    if (s === undefined) return exhausted(`type: more than maxStreams (${this.config.maxStreams}) streams`);
+    if (s === undefined)
+      return fail("RESOURCE_EXHAUSTED", `type: more than maxStreams (${this.config.maxStreams}) streams`);
     // Whole milliseconds on the wire (a real clock has fractions; peers refuse non-integers).
     const now = Math.floor(this.ctx.clock.nowMs());
     this.lastPublishMs = Math.max(now, this.lastPublishMs);
@@ -366,14 +368,13 @@ export class Bus {
     }
   }
 
+  /** Runs `fn` every `intervalMs()` (drawn afresh each time, so it may jitter) while running. */
   private every(name: string, intervalMs: () => number, fn: () => void): void {
-    this.timers.set(
-      name,
-      this.ctx.clock.setTimer(intervalMs(), () => {
-        if (!this.running) return;
-        fn();
-        this.every(name, intervalMs, fn);
-      }),
-    );
+    const timer = periodic(this.ctx.clock, intervalMs(), () => {
+      if (!this.running) return null;
+      fn();
+      return intervalMs();
+    });
+    this.timers.set(name, timer);
   }
 }

@@ -3,19 +3,11 @@ import type { Overlay } from "../overlay/index.js";
 import type { Metrics } from "../observe/index.js";
 
 /**
- * Channel ids: the first byte of every overlay user payload. The overlay has
- * one user-packet and one user-request handler; this mux shares them.
+ * The digest bus's channel id (pushes, anti-entropy, seeks). Every other user
+ * of the mux owns its id beside its code (REGISTRY_CHANNEL = 2, KEYS_CHANNEL = 3,
+ * SERVICES_CHANNEL = 4) and claims it; a new user picks a free one.
  */
-export const Channel = {
-  /** Digest bus: pushes, anti-entropy, seeks. */
-  Bus: 1,
-  /** Reserved for the schema registry sync. */
-  Registry: 2,
-  /** Cluster-wide keyring operations (src/keys): request/response only. */
-  Keys: 3,
-  /** Service catalog sync (src/services): request/response only. */
-  Services: 4,
-} as const;
+export const BUS_CHANNEL = 1;
 
 export type ChannelPacketHandler = (from: Address, payload: Uint8Array) => void;
 export type ChannelRequestHandler = (
@@ -38,12 +30,33 @@ export type ChannelOverlay = Pick<
   "sendUserPacket" | "requestUser" | "onUserPacket" | "onUserRequest"
 >;
 
+/** One claimed channel: its handlers, and sends that carry its id. */
+export interface ChannelPort {
+  readonly id: number;
+  readonly owner: string;
+  /** Installs the datagram handler (replaces any previous one). */
+  onPacket(fn: ChannelPacketHandler): void;
+  /** Installs the request handler (replaces any previous one). */
+  onRequest(fn: ChannelRequestHandler): void;
+  send(to: Address, payload: Uint8Array): boolean;
+  request(
+    to: Address,
+    payload: Uint8Array,
+    timeoutMs: number,
+    done: (reply: Uint8Array | null) => void,
+  ): void;
+}
+
 /**
- * Multiplexes the overlay's user packets and requests by a one-byte channel id.
- * Replies carry no channel byte: they belong to their request. Payloads for a
- * channel nobody listens on are dropped and counted, never an error.
+ * Multiplexes the overlay's user packets and requests by a one-byte channel id,
+ * the first byte of every overlay user payload (the overlay has one
+ * user-packet and one user-request handler; this mux shares them). Each id
+ * has one owner, who claims it before listening on it. Replies carry no
+ * channel byte: they belong to their request. Payloads for a channel nobody
+ * listens on are dropped and counted, never an error.
  */
 export class Channels {
+  private readonly ports = new Map<number, ChannelPort>();
   private readonly packetHandlers = new Map<number, ChannelPacketHandler>();
   private readonly requestHandlers = new Map<number, ChannelRequestHandler>();
   private observer: ChannelObserver | null = null;
@@ -56,14 +69,26 @@ export class Channels {
     overlay.onUserRequest((from, payload, reply) => this.dispatchRequest(from, payload, reply));
   }
 
-  /** Installs the datagram handler of channel `ch` (replaces any previous one). */
-  onPacket(ch: number, fn: ChannelPacketHandler): void {
-    this.packetHandlers.set(checkChannel(ch), fn);
-  }
-
-  /** Installs the request handler of channel `ch` (replaces any previous one). */
-  onRequest(ch: number, fn: ChannelRequestHandler): void {
-    this.requestHandlers.set(checkChannel(ch), fn);
+  /**
+   * Makes `owner` the one user of channel `id` (1..255). Claiming it again under the
+   * same owner returns the same port; another owner is refused with an error.
+   */
+  claim(id: number, owner: string): ChannelPort {
+    const held = this.ports.get(checkChannel(id));
+    if (held?.owner === owner) return held;
+    if (held) {
+      throw new Error(`channel ${id} is already claimed by ${held.owner}; ${owner} must pick a free id`);
+    }
+    const port: ChannelPort = {
+      id,
+      owner,
+      onPacket: (fn) => void this.packetHandlers.set(id, fn),
+      onRequest: (fn) => void this.requestHandlers.set(id, fn),
+      send: (to, payload) => this.send(id, to, payload),
+      request: (to, payload, timeoutMs, done) => this.request(id, to, payload, timeoutMs, done),
+    };
+    this.ports.set(id, port);
+    return port;
   }
 
   /** Sees every inbound payload; one observer at a time (null removes it). */

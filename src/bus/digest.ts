@@ -1,3 +1,4 @@
+import { type Check, fail, OK } from "../errors/index.js";
 import type { BusConfig } from "./config.js";
 
 /**
@@ -84,34 +85,17 @@ export function digestBytes(d: Digest): number {
   return n;
 }
 
-/** Inside errors: a status object, never a throw. Codes match the gRPC status names. */
-export interface BusError {
-  code: "INVALID_ARGUMENT" | "RESOURCE_EXHAUSTED" | "FAILED_PRECONDITION";
-  message: string;
-}
-
-export type Check = { ok: true } | { ok: false; error: BusError };
-
-const OK: Check = { ok: true };
-
-export function invalid(message: string): { ok: false; error: BusError } {
-  return { ok: false, error: { code: "INVALID_ARGUMENT", message } };
-}
-
-export function exhausted(message: string): { ok: false; error: BusError } {
-  return { ok: false, error: { code: "RESOURCE_EXHAUSTED", message } };
-}
-
 /** A digest type name: 1..maxTypeNameBytes UTF-8 bytes, no control characters. */
 export function checkTypeName(
   type: unknown,
   cfg: Pick<BusConfig, "maxTypeNameBytes">,
   field = "type",
 ): Check {
-  if (typeof type !== "string" || type.length === 0) return invalid(`${field}: must be a non-empty string`);
+  if (typeof type !== "string" || type.length === 0)
+    return fail("INVALID_ARGUMENT", `${field}: must be a non-empty string`);
   if (Buffer.byteLength(type) > cfg.maxTypeNameBytes)
-    return invalid(`${field}: longer than ${cfg.maxTypeNameBytes} bytes (maxTypeNameBytes)`);
-  if (hasControl(type)) return invalid(`${field}: contains control characters`);
+    return fail("INVALID_ARGUMENT", `${field}: longer than ${cfg.maxTypeNameBytes} bytes (maxTypeNameBytes)`);
+  if (hasControl(type)) return fail("INVALID_ARGUMENT", `${field}: contains control characters`);
   return OK;
 }
 
@@ -127,18 +111,25 @@ function hasControl(s: string): boolean {
 export function checkHeaders(headers: unknown, cfg: Pick<BusConfig, "maxHeaders" | "maxHeaderBytes">): Check {
   if (headers === undefined) return OK;
   if (typeof headers !== "object" || headers === null || Array.isArray(headers))
-    return invalid("headers: must be a map of strings");
+    return fail("INVALID_ARGUMENT", "headers: must be a map of strings");
   const entries = Object.entries(headers as Record<string, unknown>);
   if (entries.length > cfg.maxHeaders)
-    return exhausted(`headers: ${entries.length} entries exceed maxHeaders (${cfg.maxHeaders})`);
+    return fail(
+      "RESOURCE_EXHAUSTED",
+      `headers: ${entries.length} entries exceed maxHeaders (${cfg.maxHeaders})`,
+    );
   let bytes = 0;
   for (const [k, v] of entries) {
-    if (typeof v !== "string") return invalid(`headers["${k.slice(0, 64)}"]: value must be a string`);
-    if (k.length === 0) return invalid("headers: empty key");
+    if (typeof v !== "string")
+      return fail("INVALID_ARGUMENT", `headers["${k.slice(0, 64)}"]: value must be a string`);
+    if (k.length === 0) return fail("INVALID_ARGUMENT", "headers: empty key");
     bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
   }
   if (bytes > cfg.maxHeaderBytes)
-    return exhausted(`headers: ${bytes} bytes exceed maxHeaderBytes (${cfg.maxHeaderBytes})`);
+    return fail(
+      "RESOURCE_EXHAUSTED",
+      `headers: ${bytes} bytes exceed maxHeaderBytes (${cfg.maxHeaderBytes})`,
+    );
   return OK;
 }
 
@@ -150,12 +141,14 @@ export interface PublishInput {
 
 /** Everything publish refuses, with a message naming the field and the limit. */
 export function checkPublish(input: PublishInput, cfg: BusConfig): Check {
-  if (typeof input !== "object" || input === null) return invalid("publish: expected { type, payload }");
+  if (typeof input !== "object" || input === null)
+    return fail("INVALID_ARGUMENT", "publish: expected { type, payload }");
   const t = checkTypeName(input.type, cfg);
   if (!t.ok) return t;
-  if (!(input.payload instanceof Uint8Array)) return invalid("payload: must be bytes");
+  if (!(input.payload instanceof Uint8Array)) return fail("INVALID_ARGUMENT", "payload: must be bytes");
   if (input.payload.length > cfg.maxPayloadBytes)
-    return exhausted(
+    return fail(
+      "RESOURCE_EXHAUSTED",
       `payload: ${input.payload.length} bytes exceed the maximum digest size of ${cfg.maxPayloadBytes} bytes (maxPayloadBytes)`,
     );
   return checkHeaders(input.headers, cfg);

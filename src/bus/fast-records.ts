@@ -21,46 +21,137 @@ export function fastRecords(
   lim: Limits,
 ): { digests: Digest[]; refused: number } | null {
   if (start >= b.length) return null;
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const end = b.length;
-  const table: string[] = [];
+  const r = new RecordReader(b, start);
   const digests: Digest[] = [];
   let refused = 0;
-  let count = 0;
+  for (let count = 1; r.at < r.end; count++) {
+    if (count > MAX_RECORDS || !r.next()) return null;
+    if (r.acceptable(lim)) digests.push(r.digest());
+    else refused++;
+  }
+  return { digests, refused };
+}
+
+/**
+ * One message's cursor. next() reads a record into the fields below rather
+ * than into a new object, so a record costs only the Digest it becomes.
+ */
+class RecordReader {
+  /** Byte offset of the next unread byte. */
+  at: number;
+  readonly end: number;
+  private readonly view: DataView;
+  /** Names seen so far in this message, by back-reference index. */
+  private readonly table: string[] = [];
   // Names repeat: check each once per message.
-  let okOrigin: string | null = null;
-  let okType: string | null = null;
-  let at = start;
+  private okOrigin: string | null = null;
+  private okType: string | null = null;
+  // The record next() read last.
+  private origin = "";
+  private type = "";
+  private seq = 0;
+  private typeSeq = 0;
+  private time = 0;
+  private payloadAt = 0;
+  private payloadBytes = 0;
+
+  constructor(
+    private readonly b: Uint8Array,
+    start: number,
+  ) {
+    this.at = start;
+    this.end = b.length;
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  /** Reads one record; false if the bytes are not a record in the shape BatchWriter writes. */
+  next(): boolean {
+    const b = this.b;
+    if (b[this.at] !== 0x96) return false;
+    this.at++;
+    const o = this.name();
+    const t = o === null ? null : this.name();
+    if (o === null || t === null) return false;
+    const seq = this.uint();
+    const typeSeq = this.uint();
+    const time = this.uint();
+    if (Number.isNaN(seq) || Number.isNaN(typeSeq) || Number.isNaN(time)) return false;
+    const n = this.binLength();
+    if (Number.isNaN(n) || this.at + n > this.end) return false;
+    this.origin = o;
+    this.type = t;
+    this.seq = seq;
+    this.typeSeq = typeSeq;
+    this.time = time;
+    this.payloadAt = this.at;
+    this.payloadBytes = n;
+    this.at += n;
+    return true;
+  }
+
+  /** The checks of the msgpackr path's `record`, in its order, on the record next() read. */
+  acceptable(lim: Limits): boolean {
+    const o = this.origin;
+    if (o !== this.okOrigin) {
+      if (o.length === 0 || o.length > lim.maxOriginBytes) return false;
+      this.okOrigin = o;
+    }
+    const t = this.type;
+    if (t !== this.okType) {
+      if (!checkTypeName(t, lim).ok) return false;
+      this.okType = t;
+    }
+    const { seq, typeSeq, time } = this;
+    if (!isSeq(seq) || !isSeq(typeSeq) || typeSeq > seq) return false;
+    return Number.isSafeInteger(time) && time >= 0 && this.payloadBytes <= lim.maxPayloadBytes;
+  }
+
+  /** The record next() read, its payload a view of the message: the bus copies the payloads it keeps (ownPayload). */
+  digest(): Digest {
+    const b = this.b;
+    return {
+      origin: this.origin,
+      type: this.type,
+      seq: this.seq,
+      typeSeq: this.typeSeq,
+      publishTimeMs: this.time,
+      payload: new Uint8Array(b.buffer, b.byteOffset + this.payloadAt, this.payloadBytes),
+      headers: NO_HEADERS as Record<string, string>,
+    };
+  }
 
   /** An unsigned integer (fixint, uint8/16/32, or an integral float64 as msgpackr writes large ones); NaN if none. */
-  const uint = (): number => {
+  private uint(): number {
+    const { b, at, end } = this;
     if (at >= end) return NaN;
     const t = b[at] as number;
     if (t < 0x80) {
-      at += 1;
+      this.at = at + 1;
       return t;
     }
     if (t === 0xcc && at + 2 <= end) {
-      at += 2;
-      return b[at - 1] as number;
+      this.at = at + 2;
+      return b[at + 1] as number;
     }
     if (t === 0xcd && at + 3 <= end) {
-      at += 3;
-      return view.getUint16(at - 2);
+      this.at = at + 3;
+      return this.view.getUint16(at + 1);
     }
     if (t === 0xce && at + 5 <= end) {
-      at += 5;
-      return view.getUint32(at - 4);
+      this.at = at + 5;
+      return this.view.getUint32(at + 1);
     }
     if (t === 0xcb && at + 9 <= end) {
-      at += 9;
-      return view.getFloat64(at - 8);
+      this.at = at + 9;
+      return this.view.getFloat64(at + 1);
     }
     return NaN;
-  };
+  }
 
   /** A name: a new ASCII string (added to the table) or a back-reference; null if neither. */
-  const name = (): string | null => {
+  private name(): string | null {
+    const { b, end } = this;
+    let at = this.at;
     if (at >= end) return null;
     const t = b[at] as number;
     let n: number;
@@ -71,78 +162,37 @@ export function fastRecords(
       n = b[at + 1] as number;
       at += 2;
     } else {
-      const i = uint();
-      return Number.isInteger(i) ? (table[i] ?? null) : null;
+      const i = this.uint();
+      return Number.isInteger(i) ? (this.table[i] ?? null) : null;
     }
+    this.at = at;
     if (at + n > end) return null;
     for (let i = at; i < at + n; i++) if ((b[i] as number) >= 0x80) return null;
     const s = latin1(b, at, at + n);
-    at += n;
-    table.push(s);
+    this.at = at + n;
+    this.table.push(s);
     return s;
-  };
-
-  while (at < end) {
-    if (++count > MAX_RECORDS) return null;
-    if (b[at] !== 0x96) return null;
-    at++;
-    const o = name();
-    const t = o === null ? null : name();
-    if (o === null || t === null) return null;
-    const seq = uint();
-    const typeSeq = uint();
-    const time = uint();
-    if (Number.isNaN(seq) || Number.isNaN(typeSeq) || Number.isNaN(time) || at >= end) return null;
-    const bt = b[at] as number;
-    let n: number;
-    if (bt === 0xc4 && at + 2 <= end) {
-      n = b[at + 1] as number;
-      at += 2;
-    } else if (bt === 0xc5 && at + 3 <= end) {
-      n = view.getUint16(at + 1);
-      at += 3;
-    } else if (bt === 0xc6 && at + 5 <= end) {
-      n = view.getUint32(at + 1);
-      at += 5;
-    } else return null;
-    if (at + n > end) return null;
-    const p0 = at;
-    at += n;
-    // The checks of the msgpackr path's `record`, in its order.
-    if (o !== okOrigin) {
-      if (o.length === 0 || o.length > lim.maxOriginBytes) {
-        refused++;
-        continue;
-      }
-      okOrigin = o;
-    }
-    if (t !== okType) {
-      if (!checkTypeName(t, lim).ok) {
-        refused++;
-        continue;
-      }
-      okType = t;
-    }
-    if (!isSeq(seq) || !isSeq(typeSeq) || typeSeq > seq) {
-      refused++;
-      continue;
-    }
-    if (!Number.isSafeInteger(time) || time < 0 || n > lim.maxPayloadBytes) {
-      refused++;
-      continue;
-    }
-    digests.push({
-      origin: o,
-      type: t,
-      seq,
-      typeSeq,
-      publishTimeMs: time,
-      // A view of the message: the bus copies the payloads it keeps (ownPayload).
-      payload: new Uint8Array(b.buffer, b.byteOffset + p0, n),
-      headers: NO_HEADERS as Record<string, string>,
-    });
   }
-  return { digests, refused };
+
+  /** The byte length after a bin8/16/32 header (the reader then at the payload); NaN if no bin header. */
+  private binLength(): number {
+    const { b, at, end } = this;
+    if (at >= end) return NaN;
+    const t = b[at] as number;
+    if (t === 0xc4 && at + 2 <= end) {
+      this.at = at + 2;
+      return b[at + 1] as number;
+    }
+    if (t === 0xc5 && at + 3 <= end) {
+      this.at = at + 3;
+      return this.view.getUint16(at + 1);
+    }
+    if (t === 0xc6 && at + 5 <= end) {
+      this.at = at + 5;
+      return this.view.getUint32(at + 1);
+    }
+    return NaN;
+  }
 }
 
 /** ASCII bytes as one flat string (checked < 0x80 by the caller). */

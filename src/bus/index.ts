@@ -1,3 +1,4 @@
+// What other modules may use. internal.ts re-exports internals for tests and tools only (test/house.test.ts).
 /** Digest bus: publish, subscribe (bounded, with gap notices), retention, dissemination and repair. */
 export { Bus, type BusDeps, type BusStats, type PublishResult, type SubscribeResult } from "./bus.js";
 export {
@@ -8,15 +9,16 @@ export {
   type BusConfigError,
 } from "./config.js";
 export {
-  Channel,
+  BUS_CHANNEL,
   Channels,
   type ChannelObserver,
   type ChannelOverlay,
+  type ChannelPort,
   type ChannelPacketHandler,
   type ChannelRequestHandler,
 } from "./channels.js";
 export type { Cursor, CursorPosition, GapNotice, GapRange, GapReason } from "./cursor.js";
-export { digestId, type BusError, type Digest, type PublishInput } from "./digest.js";
+export { digestId, type Digest, type PublishInput } from "./digest.js";
 export type { SubscribeOptions } from "./subscribe.js";
 export { Subscription, type SubscriptionItem } from "./subscription.js";
 export {

@@ -1,5 +1,5 @@
 import type { TimerHandle } from "../transport/index.js";
-import { Channel } from "./channels.js";
+import { BUS_CHANNEL } from "./channels.js";
 import { BatchWriter, Kind } from "./codec.js";
 import type { BusCtx } from "./ctx.js";
 import type { Digest } from "./digest.js";
@@ -90,7 +90,7 @@ export class Pusher {
   }
 
   private newPacket(): BatchWriter {
-    return new BatchWriter(Kind.Push, undefined, this.packetBudget, Channel.Bus);
+    return new BatchWriter(Kind.Push, undefined, this.packetBudget, BUS_CHANNEL);
   }
 
   private flush(): void {
@@ -130,7 +130,7 @@ export class Pusher {
   private sendBytesByStream(address: string, bytes: Uint8Array): void {
     const { ctx } = this;
     ctx.metrics.inc("bus_push_streams_total");
-    ctx.channels.request(Channel.Bus, address, bytes, ctx.cfg.requestTimeoutMs, (reply) => {
+    ctx.channels.request(BUS_CHANNEL, address, bytes, ctx.cfg.requestTimeoutMs, (reply) => {
       if (reply === null) ctx.metrics.inc("bus_push_failed_total");
     });
   }

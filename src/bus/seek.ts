@@ -1,4 +1,4 @@
-import { Channel } from "./channels.js";
+import { BUS_CHANNEL } from "./channels.js";
 import { decodeBusMessage, encodeSeekReq, encodeSeekResp } from "./codec.js";
 import type { BusCtx } from "./ctx.js";
 import { streamKey } from "./digest.js";
@@ -34,7 +34,7 @@ export class Seeker {
     s.seekInFlight = true;
     ctx.metrics.inc("bus_seeks_total", { role: "ask" });
     const req = encodeSeekReq(s.origin, s.type, fromTimeMs, s.seekAfterSeq);
-    ctx.channels.request(Channel.Bus, address, req, ctx.cfg.requestTimeoutMs, (reply) => {
+    ctx.channels.request(BUS_CHANNEL, address, req, ctx.cfg.requestTimeoutMs, (reply) => {
       s.seekInFlight = false;
       if (reply === null || s.active) return;
       const r = decodeBusMessage(reply, ctx.cfg);

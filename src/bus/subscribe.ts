@@ -1,7 +1,8 @@
 import type { Overlay } from "../overlay/index.js";
 import type { BusConfig } from "./config.js";
 import type { Cursor, CursorPosition } from "./cursor.js";
-import { checkTypeName, exhausted, invalid, type Check } from "./digest.js";
+import { type Check, fail } from "../errors/index.js";
+import { checkTypeName } from "./digest.js";
 import { INTEREST_SECTION, encodeInterest } from "./interest.js";
 
 export interface SubscribeOptions {
@@ -21,12 +22,14 @@ export interface SubscribeOptions {
 
 /** Validates subscribe options against the limits, naming the field and the limit. */
 export function checkSubscribe(o: SubscribeOptions, cfg: BusConfig, current: number): Check {
-  if (typeof o !== "object" || o === null) return invalid("subscribe: expected { types }");
+  if (typeof o !== "object" || o === null) return fail("INVALID_ARGUMENT", "subscribe: expected { types }");
   if (current >= cfg.maxSubscriptions)
-    return exhausted(`subscriptions: this bus already has ${current} (maxSubscriptions)`);
-  if (!Array.isArray(o.types) || o.types.length === 0) return invalid("types: at least one digest type");
+    return fail("RESOURCE_EXHAUSTED", `subscriptions: this bus already has ${current} (maxSubscriptions)`);
+  if (!Array.isArray(o.types) || o.types.length === 0)
+    return fail("INVALID_ARGUMENT", "types: at least one digest type");
   if (o.types.length > cfg.maxTypesPerSubscription)
-    return exhausted(
+    return fail(
+      "RESOURCE_EXHAUSTED",
       `types: ${o.types.length} exceed maxTypesPerSubscription (${cfg.maxTypesPerSubscription})`,
     );
   for (const [i, t] of o.types.entries()) {
@@ -34,30 +37,36 @@ export function checkSubscribe(o: SubscribeOptions, cfg: BusConfig, current: num
     if (!c.ok) return c;
   }
   if (o.start !== undefined && o.start !== "latest" && o.start !== "earliest")
-    return invalid(`start: "latest" or "earliest"`);
+    return fail("INVALID_ARGUMENT", `start: "latest" or "earliest"`);
   const q = o.maxQueued;
   if (q !== undefined && (!Number.isSafeInteger(q) || q < 1 || q > cfg.maxQueuedLimit))
-    return invalid(`maxQueued: 1..${cfg.maxQueuedLimit} (maxQueuedLimit)`);
+    return fail("INVALID_ARGUMENT", `maxQueued: 1..${cfg.maxQueuedLimit} (maxQueuedLimit)`);
   const positions =
     o.resumeFrom === undefined ? [] : Array.isArray(o.resumeFrom) ? o.resumeFrom : o.resumeFrom.positions;
-  if (!Array.isArray(positions)) return invalid("resumeFrom: expected a cursor");
+  if (!Array.isArray(positions)) return fail("INVALID_ARGUMENT", "resumeFrom: expected a cursor");
   if (positions.length > cfg.maxStreams)
-    return exhausted(`resumeFrom: ${positions.length} positions exceed maxStreams (${cfg.maxStreams})`);
+    return fail(
+      "RESOURCE_EXHAUSTED",
+      `resumeFrom: ${positions.length} positions exceed maxStreams (${cfg.maxStreams})`,
+    );
   const seen = new Set<string>();
   for (const [i, p] of positions.entries()) {
     const f = `resumeFrom.positions[${i}]`;
-    if (typeof p !== "object" || p === null) return invalid(`${f}: expected { origin, type, sequence }`);
+    if (typeof p !== "object" || p === null)
+      return fail("INVALID_ARGUMENT", `${f}: expected { origin, type, sequence }`);
     if (
       typeof p.origin !== "string" ||
       p.origin.length === 0 ||
       Buffer.byteLength(p.origin) > cfg.maxOriginBytes
     )
-      return invalid(`${f}.origin: 1..${cfg.maxOriginBytes} bytes`);
+      return fail("INVALID_ARGUMENT", `${f}.origin: 1..${cfg.maxOriginBytes} bytes`);
     const c = checkTypeName(p.type, cfg, `${f}.type`);
     if (!c.ok) return c;
-    if (!Number.isSafeInteger(p.sequence) || p.sequence < 0) return invalid(`${f}.sequence: integer >= 0`);
+    if (!Number.isSafeInteger(p.sequence) || p.sequence < 0)
+      return fail("INVALID_ARGUMENT", `${f}.sequence: integer >= 0`);
     const k = `${p.origin.length}:${p.origin}${p.type}`;
-    if (seen.has(k)) return invalid(`${f}: duplicate position for origin ${p.origin} type ${p.type}`);
+    if (seen.has(k))
+      return fail("INVALID_ARGUMENT", `${f}: duplicate position for origin ${p.origin} type ${p.type}`);
     seen.add(k);
   }
   return { ok: true };
@@ -66,10 +75,14 @@ export function checkSubscribe(o: SubscribeOptions, cfg: BusConfig, current: num
 /** Gossips the interest set in the overlay's "bus" state section. */
 export function setInterest(overlay: Overlay, types: Map<string, number>, cfg: BusConfig): Check {
   if (types.size > cfg.maxInterestTypes)
-    return exhausted(`interest: ${types.size} types exceed maxInterestTypes (${cfg.maxInterestTypes})`);
+    return fail(
+      "RESOURCE_EXHAUSTED",
+      `interest: ${types.size} types exceed maxInterestTypes (${cfg.maxInterestTypes})`,
+    );
   const r = overlay.setLocalState(INTEREST_SECTION, types.size === 0 ? null : encodeInterest(types.keys()));
   if (!r.ok)
-    return exhausted(
+    return fail(
+      "RESOURCE_EXHAUSTED",
       `interest: ${types.size} types do not fit the node state (${r.error}; overlay maxNodeStateBytes, 4 bytes per type)`,
     );
   return { ok: true };

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import {
   Bus,
-  Channel,
   Channels,
   DEFAULT_RETENTION,
   FileLogStore,
@@ -17,6 +16,7 @@ import {
   adminService,
   Authorizer,
   GatewayApi,
+  type ExtraService,
   type GrpcListener,
   type NodeView,
   startGrpcServer,
@@ -28,7 +28,7 @@ import type { Logger } from "../observe/index.js";
 import { GATEWAY_NODE_FLAGS, missingNodeFlags } from "./node-flags.js";
 import { Keyring, lanConfig, localConfig, Overlay, type OverlayConfig, wanConfig } from "../overlay/index.js";
 import { MemoryMetrics } from "../observe/index.js";
-import { Registry, RegistrySync } from "../registry/index.js";
+import { Registry, REGISTRY_CHANNEL, RegistrySync } from "../registry/index.js";
 import { cryptoRng, NetTransport, realClock } from "../transport/index.js";
 import { digestBus } from "./bus-adapter.js";
 import { clusterKeys } from "./cluster-keys.js";
@@ -37,6 +37,7 @@ import { startDiscovery } from "./discovery.js";
 import { readKeyringFile } from "./keyring-file.js";
 import { persistRegistry } from "./registry-file.js";
 import { startServiceCatalog } from "./service-catalog.js";
+import { NOTHING, Teardown } from "./teardown.js";
 
 /** A running agent: the overlay member, its bus and registry, and the client API listeners. */
 export interface RunningAgent {
@@ -63,15 +64,80 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   const incarnation = await startIncarnation(config, log);
   const keyring = await loadKeyring(config);
   const credentials = await grpcCredentials(config);
+  const parts = new Teardown(log);
+  try {
+    const core = await startCore(config, incarnation, keyring, log, parts);
+    const discovery = await startDiscovery(config, core.overlay, keyring, log, core.metrics).catch(
+      (err: Error) => {
+        throw new StartupError(`discovery: ${err.message}`);
+      },
+    );
+    parts.add("discovery", () => discovery.stop());
+    const auth = new Authorizer(config.tokens);
+    if (auth.open) log.warn("no client tokens configured: the client API is open to anyone who can reach it");
+    warnWithoutNodeFlags(log);
+    const { api, admin } = gatewayApi(config, core, keyring, auth, log);
+    const listeners = await startListeners(config, api, admin, credentials, log, parts);
+    log.info("ready", {
+      node: config.nodeName,
+      overlay: config.overlay,
+      gossip: core.transport.localAddress,
+      grpc: listeners.grpc ? formatHostPort(listeners.grpc.address) : null,
+      thrift: listeners.thrift ? formatHostPort(listeners.thrift.address) : null,
+      encrypted: keyring !== undefined,
+      tls: config.tls !== null,
+      tokens: config.tokens.length,
+    });
+    return {
+      overlay: core.overlay,
+      bus: core.bus,
+      metrics: core.metrics,
+      ...listeners,
+      async stop() {
+        await parts.stop();
+        log.info("stopped", { node: config.nodeName });
+      },
+    };
+  } catch (err) {
+    await parts.abort();
+    throw err;
+  }
+}
+
+/** The started node under the client API: one overlay member and what rides on its channels. */
+interface Core {
+  readonly transport: NetTransport;
+  readonly overlay: Overlay;
+  readonly overlayConfig: OverlayConfig;
+  readonly channels: Channels;
+  readonly bus: Bus;
+  readonly registry: Registry;
+  readonly sync: RegistrySync;
+  readonly services: ReturnType<typeof startServiceCatalog>;
+  readonly metrics: MemoryMetrics;
+}
+
+/**
+ * Opens the store and the gossip socket, then starts the overlay member, the bus, the
+ * registry and the service catalog; each adds its close to `parts` (closed in reverse).
+ */
+async function startCore(
+  config: AgentConfig,
+  incarnation: number,
+  keyring: Keyring | undefined,
+  log: Logger,
+  parts: Teardown,
+): Promise<Core> {
   const store = openStore(config);
+  parts.add("store", () => store.close());
   const transport = await NetTransport.listen({
     host: config.bind.host,
     port: config.bind.port,
     advertise: advertiseAddress(config),
   }).catch((err: Error) => {
-    store.close();
     throw new StartupError(`bind ${formatHostPort(config.bind)}: ${err.message}`);
   });
+  parts.add("transport", () => transport.close());
   const metrics = new MemoryMetrics();
   const clock = realClock();
   // The overlay name is the cluster label: encrypted traffic of another overlay never decrypts here.
@@ -81,39 +147,65 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     { transport, clock, rng: cryptoRng(), keyring, logger: log, metrics },
     { tags: config.tags, incarnation },
   );
+  const dir = config.dataDir;
+  // At a graceful stop only, after the leave: the incarnation this run ended at.
+  if (dir) parts.add("node record", () => writeNodeRecord(dir, nodeRecord(overlay)), NOTHING);
   const channels = new Channels(overlay, metrics);
   const bus = new Bus({ overlay, clock, rng: cryptoRng(), store, channels, logger: log, metrics });
   const { registry, sync } = startRegistry(overlay, channels, log, metrics);
-  const saveTypes = config.dataDir ? persistRegistry(registry, config.dataDir, log) : async () => {};
+  if (dir) parts.add("types file", persistRegistry(registry, dir, log), NOTHING);
   const services = startServiceCatalog(overlay, channels, advertiseAddress(config).host, log, metrics);
+  // One part: a graceful stop has the overlay leave before the bus stops; a failed start stops both at once.
+  parts.add(
+    "overlay and bus",
+    async () => {
+      await new Promise<void>((resolve) => overlay.leave(resolve));
+      bus.stop();
+    },
+    () => {
+      bus.stop();
+      overlay.stop();
+    },
+  );
   overlay.start();
   bus.start();
   sync.start();
   services.sync.start();
-  const discovery = await startDiscovery(config, overlay, keyring, log, metrics).catch((err: Error) => {
-    services.sync.stop();
+  parts.add("registry and catalog sync", () => {
     sync.stop();
-    bus.stop();
-    overlay.stop();
-    transport.close();
-    store.close();
-    throw new StartupError(`discovery: ${err.message}`);
+    services.sync.stop();
   });
+  return { transport, overlay, overlayConfig, channels, bus, registry, sync, services, metrics };
+}
 
-  const auth = new Authorizer(config.tokens);
-  if (auth.open) log.warn("no client tokens configured: the client API is open to anyone who can reach it");
+function nodeRecord(overlay: Overlay): { name: string; incarnation: number } {
+  const self = overlay.localMember();
+  return { name: self.name, incarnation: self.incarnation };
+}
+
+function warnWithoutNodeFlags(log: Logger): void {
   const missing = missingNodeFlags();
-  if (missing.length > 0) {
-    log.info("node runs without the gateway's V8 flags: expect longer GC pauses under load", {
-      missing: missing.join(" "),
-      hint:
-        "start the gateway as `hearsay agent` or `node " +
-        GATEWAY_NODE_FLAGS.join(" ") +
-        " bin/hearsay.js agent`",
-    });
-  }
-  const keys = clusterKeys(overlay, channels, keyring, config.keyringFile, log);
-  const tags = memberTags(overlay, overlayConfig);
+  if (missing.length === 0) return;
+  log.info("node runs without the gateway's V8 flags: expect longer GC pauses under load", {
+    missing: missing.join(" "),
+    hint:
+      "start the gateway as `hearsay agent` or `node " +
+      GATEWAY_NODE_FLAGS.join(" ") +
+      " bin/hearsay.js agent`",
+  });
+}
+
+/** The client API over the node, and the admin service (keys, tags) served beside it on the gRPC port. */
+function gatewayApi(
+  config: AgentConfig,
+  core: Core,
+  keyring: Keyring | undefined,
+  auth: Authorizer,
+  log: Logger,
+): { api: GatewayApi; admin: ExtraService } {
+  const { overlay, registry, sync } = core;
+  const keys = clusterKeys(overlay, core.channels, keyring, config.keyringFile, log);
+  const tags = memberTags(overlay, core.overlayConfig);
   const admin = adminService(new AdminApi({ auth, keys, tags, overlay: config.overlay }, log), log);
   const features = [
     "info",
@@ -127,75 +219,45 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   const api = new GatewayApi(
     config,
     {
-      node: nodeView(overlay, transport.localAddress),
+      node: nodeView(overlay, core.transport.localAddress),
       registry: {
         register: (r) => sync.register(r),
         get: (n) => registry.get(n),
         list: (p) => registry.list(p),
       },
-      bus: digestBus(bus),
+      bus: digestBus(core.bus),
       auth,
-      services: services.api,
+      services: core.services.api,
     },
     Date.now,
     features,
   );
-  let grpcListener: GrpcListener | null = null;
-  let thrift: ThriftListener | null = null;
-  const closeCore = () => {
-    void discovery.stop();
-    sync.stop();
-    services.sync.stop();
-    bus.stop();
-    overlay.stop();
-    transport.close();
-    store.close();
-  };
+  return { api, admin };
+}
+
+/** The client API ports. One part: a stop closes both at once, and closes gRPC if Thrift fails to start. */
+async function startListeners(
+  config: AgentConfig,
+  api: GatewayApi,
+  admin: ExtraService,
+  credentials: grpc.ServerCredentials,
+  log: Logger,
+  parts: Teardown,
+): Promise<{ grpc: GrpcListener | null; thrift: ThriftListener | null }> {
+  const on: { grpc: GrpcListener | null; thrift: ThriftListener | null } = { grpc: null, thrift: null };
+  parts.add("client API", () => Promise.all([on.grpc?.close(), on.thrift?.close()]));
   try {
-    grpcListener = config.grpc
-      ? await startGrpcServer(api, config.grpc, config.limits.maxGrpcMessageBytes, log, credentials, [admin])
-      : null;
-    thrift = config.thrift
-      ? await startThriftServer(api, config.thrift, config.limits.maxThriftFrameBytes, log)
-      : null;
+    if (config.grpc) {
+      const max = config.limits.maxGrpcMessageBytes;
+      on.grpc = await startGrpcServer(api, config.grpc, max, log, credentials, [admin]);
+    }
+    if (config.thrift) {
+      on.thrift = await startThriftServer(api, config.thrift, config.limits.maxThriftFrameBytes, log);
+    }
   } catch (err) {
-    closeCore();
-    await grpcListener?.close();
     throw new StartupError(`client API listener: ${(err as Error).message}`);
   }
-  log.info("ready", {
-    node: config.nodeName,
-    overlay: config.overlay,
-    gossip: transport.localAddress,
-    grpc: grpcListener ? formatHostPort(grpcListener.address) : null,
-    thrift: thrift ? formatHostPort(thrift.address) : null,
-    encrypted: keyring !== undefined,
-    tls: config.tls !== null,
-    tokens: config.tokens.length,
-  });
-  return {
-    overlay,
-    bus,
-    metrics,
-    grpc: grpcListener,
-    thrift,
-    async stop() {
-      await Promise.all([grpcListener?.close(), thrift?.close()]);
-      await discovery.stop();
-      sync.stop();
-      services.sync.stop();
-      await new Promise<void>((resolve) => overlay.leave(resolve));
-      bus.stop();
-      await saveTypes();
-      if (config.dataDir) {
-        const self = overlay.localMember();
-        await writeNodeRecord(config.dataDir, { name: self.name, incarnation: self.incarnation });
-      }
-      transport.close();
-      store.close();
-      log.info("stopped", { node: config.nodeName });
-    },
-  };
+  return { ...on };
 }
 
 /** The retention log: in the data dir when there is one (survives restarts), else in memory. */
@@ -214,16 +276,15 @@ function startRegistry(
   metrics: MemoryMetrics,
 ): { registry: Registry; sync: RegistrySync } {
   const registry = new Registry(overlay.name, Date.now, log, metrics);
+  const port = channels.claim(REGISTRY_CHANNEL, "registry");
   const link = {
     peers: () =>
       overlay
         .liveMembers()
         .filter((m) => m.name !== overlay.name)
         .map((m) => m.address),
-    request: (to: string, b: Uint8Array, ms: number, done: (r: Uint8Array | null) => void) =>
-      channels.request(Channel.Registry, to, b, ms, done),
-    onRequest: (fn: (from: string, b: Uint8Array, reply: (r: Uint8Array) => void) => void) =>
-      channels.onRequest(Channel.Registry, fn),
+    request: port.request,
+    onRequest: port.onRequest,
   };
   return { registry, sync: new RegistrySync(registry, link, realClock(), cryptoRng(), log, metrics) };
 }

@@ -1,5 +1,5 @@
 import type { Bus, Subscription } from "../bus/index.js";
-import type { BusError, BusSubscription, DigestBus, SubscriptionItem } from "../gateway/index.js";
+import type { BusSubscription, DigestBus, SubscriptionItem } from "../gateway/index.js";
 
 const GAP_REASON = {
   SLOW_CONSUMER: "slow-consumer",
@@ -10,10 +10,8 @@ const GAP_REASON = {
 /** The bus as the client API sees it: one-shot readable callbacks, gateway-shaped items. */
 export function digestBus(bus: Bus): DigestBus {
   return {
-    publish(d) {
-      const r = bus.publish({ type: d.type, payload: d.payload, headers: d.headers });
-      return r.ok ? { ok: true, digest: r.digest } : { ok: false, error: busError(r.error) };
-    },
+    // Bus refusals are the gateway's Problems already: codes pass through as they are.
+    publish: (d) => bus.publish({ type: d.type, payload: d.payload, headers: d.headers }),
     subscribe(opts) {
       const r = bus.subscribe({
         types: opts.types,
@@ -23,16 +21,9 @@ export function digestBus(bus: Bus): DigestBus {
           ? { resumeFrom: opts.resumeFrom.map((p) => ({ origin: p.origin, type: p.type, sequence: p.seq })) }
           : {}),
       });
-      return r.ok
-        ? { ok: true, subscription: wrap(r.subscription) }
-        : { ok: false, error: busError(r.error) };
+      return r.ok ? { ok: true, subscription: wrap(r.subscription) } : r;
     },
   };
-}
-
-function busError(e: { code: string; message: string }): BusError {
-  const code = e.code === "RESOURCE_EXHAUSTED" ? "RESOURCE_EXHAUSTED" : "INVALID_ARGUMENT";
-  return { code, message: e.message };
 }
 
 function wrap(sub: Subscription): BusSubscription {

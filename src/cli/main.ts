@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { Command, Option } from "commander";
 import { type AgentConfigInput, buildAgentConfig, readConfigFile } from "../config/index.js";
+import { ConfigError } from "../errors/index.js";
 import { HEARSAY_VERSION } from "../gateway/index.js";
 import { jsonLogger } from "../observe/index.js";
 import { StartupError, startAgent } from "./agent.js";
@@ -122,7 +123,8 @@ async function runAgent(opts: AgentOpts): Promise<void> {
   if (!built.ok) fail(built.error);
   const log = jsonLogger((l) => process.stdout.write(l), opts.logLevel as "info");
   const agent = await startAgent(built.value, log).catch((err: unknown) => {
-    if (err instanceof StartupError) fail(err.message);
+    // A ConfigError is a preset the overlay or bus refused: an operator problem too.
+    if (err instanceof StartupError || err instanceof ConfigError) fail(err.message);
     throw err;
   });
   let stopping = false;

@@ -5,7 +5,7 @@ import * as grpc from "@grpc/grpc-js";
 import type { Command } from "commander";
 import { GatewayClient, type PublishStreamResponse } from "../gen/proto/hearsay/v1/gateway.js";
 import type { NewDigest } from "../gen/proto/hearsay/v1/types.js";
-import { connect, fromGrpcError, HearsayError } from "../sdk/index.js";
+import { connect, errorFromCode, fromGrpcError } from "../sdk/index.js";
 import {
   action,
   type ClientOpts,
@@ -126,7 +126,7 @@ function publishChunk(
           const line = chunk[Number(i)]?.line;
           return line === undefined ? m : `${file} line ${line}: digest`;
         });
-        reject(new HearsayError(e.code, msg));
+        reject(errorFromCode(e.code, msg, e));
       },
     );
     // One digest per request: a refusal then names the digest's exact index and how many went before it.

@@ -16,7 +16,7 @@ export function persistRegistry(registry: Registry, dir: string, log: Logger): (
   try {
     const bytes = readFileSync(join(dir, FILE));
     const d = decodeSync(unpack(bytes) as Uint8Array);
-    if (d.ok && d.msg.t === "push") for (const e of d.msg.entries) registry.merge(e);
+    if (d.ok && d.msg.t === "push") for (const e of d.msg.items) registry.merge(e);
     else log.warn("data dir: ignoring an unreadable types file", { file: join(dir, FILE) });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
@@ -29,7 +29,7 @@ export function persistRegistry(registry: Registry, dir: string, log: Logger): (
     writing = writing.then(async () => {
       await mkdir(dir, { recursive: true });
       const tmp = join(dir, `${FILE}.tmp`);
-      await writeFile(tmp, pack(encodeSync({ t: "push", entries: registry.list() })));
+      await writeFile(tmp, pack(encodeSync({ t: "push", items: registry.list() })));
       await rename(tmp, join(dir, FILE));
     });
     return writing.catch((err: Error) => log.warn("data dir: could not save types", { error: err.message }));

@@ -1,9 +1,15 @@
-import { Channel, type Channels } from "../bus/index.js";
+import type { Channels } from "../bus/index.js";
 import type { ServiceCatalog } from "../gateway/index.js";
 import type { Logger } from "../observe/index.js";
 import type { Overlay } from "../overlay/index.js";
 import type { MemoryMetrics } from "../observe/index.js";
-import { Catalog, CatalogSync, DEFAULT_SERVICE_LIMITS, LocalServices } from "../services/index.js";
+import {
+  Catalog,
+  CatalogSync,
+  DEFAULT_SERVICE_LIMITS,
+  LocalServices,
+  SERVICES_CHANNEL,
+} from "../services/index.js";
 import { cryptoRng, realClock } from "../transport/index.js";
 
 /**
@@ -22,6 +28,7 @@ export function startServiceCatalog(
   const clock = realClock();
   const catalog = new Catalog();
   const local = new LocalServices(overlay.name, clock.nowMs(), () => advertisedHost, DEFAULT_SERVICE_LIMITS);
+  const port = channels.claim(SERVICES_CHANNEL, "services");
   const link = {
     peers: () =>
       overlay
@@ -32,10 +39,8 @@ export function startServiceCatalog(
       const m = overlay.member(node);
       return m !== undefined && (m.status === "alive" || m.status === "suspect");
     },
-    request: (to: string, b: Uint8Array, ms: number, done: (r: Uint8Array | null) => void) =>
-      channels.request(Channel.Services, to, b, ms, done),
-    onRequest: (fn: (from: string, b: Uint8Array, reply: (r: Uint8Array) => void) => void) =>
-      channels.onRequest(Channel.Services, fn),
+    request: port.request,
+    onRequest: port.onRequest,
   };
   const sync = new CatalogSync(local, catalog, link, clock, cryptoRng(), log, metrics);
   overlay.on((e) => {

@@ -10,8 +10,14 @@ import {
 } from "../gen/proto/hearsay/v1/admin.js";
 import type { Logger } from "../observe/index.js";
 import { KEY_BYTES } from "../overlay/index.js";
+import {
+  asHearsayError,
+  FailedPrecondition,
+  HearsayError,
+  InvalidArgument,
+  NotFound,
+} from "../errors/index.js";
 import { type Authorizer, bearerToken, type Caller } from "./auth.js";
-import { ApiError, asApiError, codeName, ErrorCode } from "./errors.js";
 import type { ExtraService } from "./grpc-server.js";
 import { type TagAdmin, TagEditor } from "./tag-editor.js";
 
@@ -60,7 +66,7 @@ export class AdminApi {
 
   private checkOverlay(overlay: string): void {
     if (overlay !== "" && overlay !== this.deps.overlay) {
-      throw ApiError.notFound(
+      throw new NotFound(
         `overlay "${overlay}" is not served by this gateway (it serves "${this.deps.overlay}")`,
       );
     }
@@ -71,10 +77,7 @@ export class AdminApi {
     this.checkOverlay(overlay);
     const key = op === "list" ? null : parseKey(keyText);
     if (!this.deps.keys.enabled) {
-      throw new ApiError(
-        ErrorCode.ERROR_CODE_FAILED_PRECONDITION,
-        "gossip encryption is off; start agents with --keyring-file",
-      );
+      throw new FailedPrecondition("gossip encryption is off; start agents with --keyring-file");
     }
     const results = await this.deps.keys.run({ op, key });
     const res = keyringResponse(results);
@@ -88,12 +91,11 @@ export class AdminApi {
 
 /** The base64 AES-256 key of a request; INVALID_ARGUMENT naming `key` otherwise. */
 export function parseKey(text: string): Uint8Array {
-  if (text === "")
-    throw ApiError.invalidArgument("key", 'required (a base64 AES-256 key, see "hearsay keygen")');
-  if (text.length > 128 || !BASE64.test(text)) throw ApiError.invalidArgument("key", "not base64 text");
+  if (text === "") throw InvalidArgument.at("key", 'required (a base64 AES-256 key, see "hearsay keygen")');
+  if (text.length > 128 || !BASE64.test(text)) throw InvalidArgument.at("key", "not base64 text");
   const bytes = Buffer.from(text, "base64");
   if (bytes.length !== KEY_BYTES) {
-    throw ApiError.invalidArgument(
+    throw InvalidArgument.at(
       "key",
       `${bytes.length} bytes; AES-256 keys are ${KEY_BYTES} bytes (44 base64 characters)`,
     );
@@ -137,9 +139,9 @@ function asyncUnary<Req, Res>(
       .then(
         (res) => callback(null, res),
         (err: unknown) => {
-          const e = asApiError(err);
-          if (!(err instanceof ApiError)) log.error("rpc failed", { rpc: name, error: String(err) });
-          log.debug("rpc refused", { rpc: name, code: codeName(e.code), details: e.message });
+          const e = asHearsayError(err);
+          if (!(err instanceof HearsayError)) log.error("rpc failed", { rpc: name, error: String(err) });
+          log.debug("rpc refused", { rpc: name, code: e.codeName, details: e.message });
           callback({ code: e.code as number as grpc.status, details: e.message }, null);
         },
       );

@@ -20,11 +20,11 @@ import type {
   Service,
   ServiceEvent,
 } from "../gen/proto/hearsay/v1/types.js";
+import { InvalidArgument, NotFound } from "../errors/index.js";
 import type { Authorizer, Caller } from "./auth.js";
 import type { DigestBus } from "./digest-bus.js";
 import { DigestService, type OpenSubscription } from "./digest-service.js";
 import { registerResponse, toDigestType, toRegisterRequest, type TypeRegistry } from "./digest-types.js";
-import { ApiError } from "./errors.js";
 import { MemberDirectory } from "./members.js";
 import type { NodeView } from "./node-view.js";
 import { type ServiceCatalog, ServiceDirectory } from "./services.js";
@@ -75,10 +75,11 @@ export class GatewayApi {
     return this.digests.publish(digest);
   }
 
-  publishBatch(caller: Caller, overlay: string, digests: NewDigest[]): PublishResponse[] {
+  /** `offset`: the batch's first index in its PublishStream call, so a refusal names the digest's index in the stream. */
+  publishBatch(caller: Caller, overlay: string, digests: NewDigest[], offset = 0): PublishResponse[] {
     this.enter(caller, overlay);
     this.auth.authorize(caller, "publish", [...new Set(digests.map((d) => d.type))]);
-    return this.digests.publishBatch(digests);
+    return this.digests.publishBatch(digests, offset);
   }
 
   /** Opens a subscription for `client` (its token, or its address when there is none). */
@@ -97,9 +98,9 @@ export class GatewayApi {
 
   getDigestType(caller: Caller, overlay: string, name: string): DigestType {
     this.enter(caller, overlay);
-    if (!name) throw ApiError.invalidArgument("name", "required");
+    if (!name) throw InvalidArgument.at("name", "required");
     const held = this.registry.get(name);
-    if (!held) throw ApiError.notFound(`digest type "${name}" is not registered`);
+    if (!held) throw new NotFound(`digest type "${name}" is not registered`);
     return toDigestType(held.entry);
   }
 
@@ -179,7 +180,7 @@ export class GatewayApi {
   /** Empty means the default overlay; any other name must be the one served. */
   checkOverlay(overlay: string): void {
     if (overlay === "" || overlay === this.config.overlay) return;
-    throw ApiError.notFound(
+    throw new NotFound(
       `overlay "${overlay}" is not served by this gateway (it serves "${this.config.overlay}")`,
     );
   }

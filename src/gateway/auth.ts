@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ApiError, ErrorCode } from "./errors.js";
+import { PermissionDenied, Unauthenticated } from "../errors/index.js";
 
 /** One client token and what it may do; patterns use `*` for any run of characters ("demo.*"). */
 export interface TokenRule {
@@ -66,13 +66,12 @@ export class Authorizer {
   authenticate(caller: Caller): Grant | null {
     if (this.open) return null;
     if (!caller.token) {
-      throw new ApiError(
-        ErrorCode.ERROR_CODE_UNAUTHENTICATED,
+      throw new Unauthenticated(
         "missing token: send metadata authorization: Bearer <token> (Thrift: the token argument)",
       );
     }
     const g = this.grants.get(hash(caller.token));
-    if (!g) throw new ApiError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, "unknown token");
+    if (!g) throw new Unauthenticated("unknown token");
     return g;
   }
 
@@ -80,10 +79,7 @@ export class Authorizer {
   authorizeAdmin(caller: Caller): void {
     const g = this.authenticate(caller);
     if (g !== null && !g.admin) {
-      throw new ApiError(
-        ErrorCode.ERROR_CODE_PERMISSION_DENIED,
-        `token "${g.name}" may not manage the keyring`,
-      );
+      throw new PermissionDenied(`token "${g.name}" may not manage the keyring`);
     }
   }
 
@@ -94,10 +90,7 @@ export class Authorizer {
     const allowed = action === "publish" ? g.publish : g.subscribe;
     for (const t of types) {
       if (!allowed.some((re) => re.test(t))) {
-        throw new ApiError(
-          ErrorCode.ERROR_CODE_PERMISSION_DENIED,
-          `token "${g.name}" may not ${action} digest type "${t}"`,
-        );
+        throw new PermissionDenied(`token "${g.name}" may not ${action} digest type "${t}"`);
       }
     }
   }

@@ -1,3 +1,4 @@
+import type { Failure } from "../errors/index.js";
 import type { CheckedDigest } from "./new-digest.js";
 
 /** A digest as the bus delivers it. */
@@ -36,15 +37,13 @@ export interface BusSubscription {
   close(): void;
 }
 
-export type BusError = { code: "INVALID_ARGUMENT" | "RESOURCE_EXHAUSTED" | "NOT_FOUND"; message: string };
-
 /** What the client API needs of the digest bus (src/bus, adapted in the agent). */
 export interface DigestBus {
-  publish(d: CheckedDigest): { ok: true; digest: BusDigest } | { ok: false; error: BusError };
+  publish(d: CheckedDigest): { ok: true; digest: BusDigest } | Failure;
   subscribe(opts: {
     types: string[];
     resumeFrom: CursorPos[] | null;
     start: "latest" | "earliest";
     maxQueued: number;
-  }): { ok: true; subscription: BusSubscription } | { ok: false; error: BusError };
+  }): { ok: true; subscription: BusSubscription } | Failure;
 }

@@ -6,23 +6,10 @@ import {
   StartPosition,
 } from "../gen/proto/hearsay/v1/gateway.js";
 import { type Digest, type GapNotice, GapReason, type NewDigest } from "../gen/proto/hearsay/v1/types.js";
-import type {
-  BusDigest,
-  BusError,
-  BusGap,
-  BusSubscription,
-  DigestBus,
-  SubscriptionItem,
-} from "./digest-bus.js";
+import { atItem, fromProblem, InvalidArgument, NotFound, ResourceExhausted } from "../errors/index.js";
+import type { BusDigest, BusGap, BusSubscription, DigestBus, SubscriptionItem } from "./digest-bus.js";
 import type { TypeRegistry } from "./digest-types.js";
-import { ApiError, ErrorCode } from "./errors.js";
 import { checkNewDigest } from "./new-digest.js";
-
-const BUS_CODES: Record<BusError["code"], ErrorCode> = {
-  INVALID_ARGUMENT: ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
-  RESOURCE_EXHAUSTED: ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED,
-  NOT_FOUND: ErrorCode.ERROR_CODE_NOT_FOUND,
-};
 
 const GAP_REASONS: Record<BusGap["reason"], GapReason> = {
   "slow-consumer": GapReason.GAP_REASON_SLOW_CONSUMER,
@@ -90,43 +77,56 @@ export class DigestService {
   publish(d: NewDigest | undefined, field = "digest"): PublishResponse {
     const checked = checkNewDigest(d, this.registry, this.limits, field);
     const r = this.bus.publish(checked);
-    if (!r.ok) throw new ApiError(BUS_CODES[r.error.code], `${field}: ${r.error.message}`);
+    if (!r.ok) throw fromProblem({ ...r.error, field });
     return new Published(r.digest.origin, r.digest.seq, r.digest.publishTimeMs);
   }
 
-  /** Accepted in order; the first refusal throws naming its index, the ones before stay published. */
-  publishBatch(digests: NewDigest[]): PublishResponse[] {
+  /**
+   * Accepted in order; the first refusal throws with its `index` (and "digests[index]" in its
+   * message), the ones before stay published. `offset` is the batch's first index in its stream.
+   */
+  publishBatch(digests: NewDigest[], offset = 0): PublishResponse[] {
     if (digests.length > this.limits.maxBatchDigests) {
-      throw ApiError.resourceExhausted(
+      throw new ResourceExhausted(
         `digests: ${digests.length} in one batch, at most ${this.limits.maxBatchDigests}`,
       );
     }
-    return digests.map((d, i) => this.publish(d, `digests[${i}]`));
+    const out: PublishResponse[] = [];
+    let i = offset;
+    try {
+      for (const d of digests) {
+        out.push(this.publish(d, `digests[${i}]`));
+        i++;
+      }
+    } catch (err) {
+      throw atItem(err, i);
+    }
+    return out;
   }
 
   subscribe(req: SubscribeRequest, client: string): OpenSubscription {
     const types = [...new Set(req.types)];
-    if (types.length === 0) throw ApiError.invalidArgument("types", "at least one digest type");
+    if (types.length === 0) throw InvalidArgument.at("types", "at least one digest type");
     if (types.length > this.limits.maxTypesPerSubscription) {
-      throw ApiError.resourceExhausted(
+      throw new ResourceExhausted(
         `types: ${types.length} types, at most ${this.limits.maxTypesPerSubscription}`,
       );
     }
     for (const t of types) {
-      if (!this.registry.get(t)) throw ApiError.notFound(`types: digest type "${t}" is not registered`);
+      if (!this.registry.get(t)) throw new NotFound(`types: digest type "${t}" is not registered`);
     }
     const open = this.perClient.get(client) ?? 0;
     if (open >= this.limits.maxSubscriptionsPerClient) {
-      throw ApiError.resourceExhausted(
+      throw new ResourceExhausted(
         `client ${client} already has ${open} subscriptions, at most ${this.limits.maxSubscriptionsPerClient}`,
       );
     }
     const resumeFrom = req.resumeFrom
       ? req.resumeFrom.positions.map((p, i) => {
           if (!p.origin || !p.type)
-            throw ApiError.invalidArgument(`resume_from.positions[${i}]`, "origin and type are required");
+            throw InvalidArgument.at(`resume_from.positions[${i}]`, "origin and type are required");
           if (p.sequence > BigInt(Number.MAX_SAFE_INTEGER)) {
-            throw ApiError.invalidArgument(`resume_from.positions[${i}].sequence`, "beyond 2^53");
+            throw InvalidArgument.at(`resume_from.positions[${i}].sequence`, "beyond 2^53");
           }
           return { origin: p.origin, type: p.type, seq: Number(p.sequence) };
         })
@@ -137,7 +137,7 @@ export class DigestService {
       start: req.start === StartPosition.START_POSITION_EARLIEST ? "earliest" : "latest",
       maxQueued: DEFAULT_SUBSCRIBER_QUEUE,
     });
-    if (!r.ok) throw new ApiError(BUS_CODES[r.error.code], `subscribe: ${r.error.message}`);
+    if (!r.ok) throw fromProblem({ ...r.error, message: `subscribe: ${r.error.message}` });
     this.perClient.set(client, open + 1);
     return this.wrap(r.subscription, types, req.includeJson, client);
   }

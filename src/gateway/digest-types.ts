@@ -4,8 +4,8 @@ import type {
 } from "../gen/proto/hearsay/v1/gateway.js";
 import { type DigestType, SchemaFormat } from "../gen/proto/hearsay/v1/types.js";
 import type { RegisterRequest, RegisterResult, RegistryEntry } from "../registry/index.js";
-import type { CompiledType, SchemaError } from "../schemas/index.js";
-import { ApiError, ErrorCode } from "./errors.js";
+import type { CompiledType } from "../schemas/index.js";
+import { fromProblem, type HearsayError, InvalidArgument, type Problem } from "../errors/index.js";
 
 /** What the client API needs of the replicated registry (RegistrySync + Registry in the agent). */
 export interface TypeRegistry {
@@ -14,17 +14,9 @@ export interface TypeRegistry {
   list(prefix: string): RegistryEntry[];
 }
 
-const CODES: Record<SchemaError["code"], ErrorCode> = {
-  INVALID_ARGUMENT: ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
-  FAILED_PRECONDITION: ErrorCode.ERROR_CODE_FAILED_PRECONDITION,
-  NOT_FOUND: ErrorCode.ERROR_CODE_NOT_FOUND,
-  RESOURCE_EXHAUSTED: ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED,
-};
-
-/** A schema-engine error as the client sees it: the shared code, the field named first. */
-export function schemaError(e: SchemaError, prefix = ""): ApiError {
-  const field = e.field ? `${prefix}${e.field}: ` : "";
-  return new ApiError(CODES[e.code], `${field}${e.message}`);
+/** A schema-engine problem as the client sees it: the shared code, the field (after `prefix`) named first. */
+export function schemaError(p: Problem, prefix = ""): HearsayError {
+  return fromProblem(p.field ? { ...p, field: `${prefix}${p.field}` } : p);
 }
 
 const FORMAT_NAMES: Record<RegistryEntry["format"], SchemaFormat> = {
@@ -36,10 +28,9 @@ const FORMAT_NAMES: Record<RegistryEntry["format"], SchemaFormat> = {
 /** RegisterDigestTypeRequest -> what the registry takes; missing fields are INVALID_ARGUMENT naming them. */
 export function toRegisterRequest(req: RegisterDigestTypeRequest): RegisterRequest {
   if (!req.name)
-    throw ApiError.invalidArgument("name", "required: the fully qualified type name, e.g. demo.Greeting");
+    throw InvalidArgument.at("name", "required: the fully qualified type name, e.g. demo.Greeting");
   const src = req.schema?.source;
-  if (!src)
-    throw ApiError.invalidArgument("schema", "required: proto_source, proto_descriptor_set or thrift_idl");
+  if (!src) throw InvalidArgument.at("schema", "required: proto_source, proto_descriptor_set or thrift_idl");
   const common = {
     name: req.name,
     skipPayloadValidation: req.skipPayloadValidation,
@@ -48,15 +39,15 @@ export function toRegisterRequest(req: RegisterDigestTypeRequest): RegisterReque
   switch (src.$case) {
     case "protoSource":
       if (src.protoSource.files.length === 0)
-        throw ApiError.invalidArgument("schema.proto_source.files", "at least one file");
+        throw InvalidArgument.at("schema.proto_source.files", "at least one file");
       return { ...common, format: "proto-source", files: src.protoSource.files };
     case "thriftIdl":
       if (src.thriftIdl.files.length === 0)
-        throw ApiError.invalidArgument("schema.thrift_idl.files", "at least one file");
+        throw InvalidArgument.at("schema.thrift_idl.files", "at least one file");
       return { ...common, format: "thrift-idl", files: src.thriftIdl.files };
     case "protoDescriptorSet":
       if (src.protoDescriptorSet.length === 0) {
-        throw ApiError.invalidArgument("schema.proto_descriptor_set", "empty descriptor set");
+        throw InvalidArgument.at("schema.proto_descriptor_set", "empty descriptor set");
       }
       return {
         ...common,

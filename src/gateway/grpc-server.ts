@@ -16,9 +16,16 @@ import {
   type RegisterServiceRequest,
 } from "../gen/proto/hearsay/v1/gateway.js";
 import type { Logger } from "../observe/index.js";
+import {
+  asHearsayError,
+  codeName,
+  errorFromCode,
+  HearsayError,
+  InvalidArgument,
+  ResourceExhausted,
+} from "../errors/index.js";
 import type { GatewayApi } from "./api.js";
 import { bearerToken, type Caller } from "./auth.js";
-import { ApiError, asApiError, codeName } from "./errors.js";
 import { streamSubscription } from "./grpc-subscribe.js";
 import { GatewayServiceWithRawSubscribe } from "./subscribe-wire.js";
 import { raiseReceiveWindows } from "./http2-window.js";
@@ -31,9 +38,9 @@ const MAX_STREAM_DIGESTS = 100_000;
 /** Member or service events held for one slow watcher before its stream is ended. */
 const MAX_QUEUED_WATCH_EVENTS = 10_000;
 
-/** The status object grpc-js sends for an ApiError (codes are gRPC numbers). */
+/** The status object grpc-js sends for an error (codes are gRPC numbers). */
 function toStatus(err: unknown): Partial<grpc.StatusObject> {
-  const e = asApiError(err);
+  const e = asHearsayError(err);
   return { code: e.code as number as grpc.status, details: e.message };
 }
 
@@ -52,7 +59,7 @@ function unary<Req, Res>(
       callback(null, fn(call.request, callerOf(call)));
     } catch (err) {
       const status = toStatus(err);
-      if (!(err instanceof ApiError)) log.error("rpc failed", { rpc: name, error: String(err) });
+      if (!(err instanceof HearsayError)) log.error("rpc failed", { rpc: name, error: String(err) });
       log.debug("rpc refused", { rpc: name, code: codeName(status.code as number), details: status.details });
       callback(status, null);
     }
@@ -79,25 +86,20 @@ function publishStream(
     try {
       if (overlay === null) overlay = req.overlay;
       else if (req.overlay !== overlay)
-        throw ApiError.invalidArgument("overlay", "must be the same in every request of a stream");
+        throw InvalidArgument.at("overlay", "must be the same in every request of a stream");
       const offset = results.length;
       if (offset + req.digests.length > MAX_STREAM_DIGESTS) {
-        throw ApiError.resourceExhausted(
+        throw new ResourceExhausted(
           `digests: one PublishStream call carries at most ${MAX_STREAM_DIGESTS} digests (its reply lists each); start a new call`,
         );
       }
       try {
-        results.push(...api.publishBatch(callerOf(call), req.overlay, req.digests));
+        results.push(...api.publishBatch(callerOf(call), req.overlay, req.digests, offset));
       } catch (err) {
-        // publishBatch names the index within its batch; re-base it on the whole stream.
-        const e = asApiError(err);
-        const rebased = e.message.replace(
-          /^digests\[(\d+)\]/,
-          (_m, i: string) => `digests[${offset + Number(i)}]`,
-        );
-        const index = /^digests\[(\d+)\]/.exec(e.message);
-        const accepted = offset + (index ? Number(index[1]) : 0);
-        throw new ApiError(e.code, `${rebased} (${accepted} accepted before it)`);
+        // A refusal names the digest's index in the stream; the ones before it were accepted.
+        const e = asHearsayError(err);
+        const accepted = e.index ?? offset;
+        throw errorFromCode(e.code, `${e.message} (${accepted} accepted before it)`, e);
       }
     } catch (err) {
       failed = true;
@@ -179,9 +181,7 @@ function watchStream<Req, Ev>(
     call.emit(
       "error",
       toStatus(
-        ApiError.resourceExhausted(
-          `${what} watcher fell ${MAX_QUEUED_WATCH_EVENTS} events behind; watch again`,
-        ),
+        new ResourceExhausted(`${what} watcher fell ${MAX_QUEUED_WATCH_EVENTS} events behind; watch again`),
       ),
     );
   });

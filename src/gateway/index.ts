@@ -1,6 +1,6 @@
+// What other modules may use. internal.ts re-exports internals for tests and tools only (test/house.test.ts).
 export { GatewayApi, HEARSAY_VERSION, API_VERSION, PROTOCOL_VERSION } from "./api.js";
 export type { NodeView, MemberView, MemberChange, MemberChangeType } from "./node-view.js";
-export { ApiError, ErrorCode, asApiError, codeName } from "./errors.js";
 export { startGrpcServer, type GrpcListener } from "./grpc-server.js";
 export { startThriftServer, type ThriftListener } from "./thrift-server.js";
 export { toThriftI64, fromThriftI64 } from "./thrift-i64.js";
@@ -10,7 +10,6 @@ export { Authorizer, bearerToken, type Caller, type TokenRule, type Action } fro
 export type {
   DigestBus,
   BusDigest,
-  BusError,
   BusGap,
   BusSubscription,
   CursorPos,

@@ -1,4 +1,4 @@
-import { ApiError } from "./errors.js";
+import { InvalidArgument, NotFound } from "../errors/index.js";
 
 export interface LongPollLimits {
   /** A subscription not polled for this long is closed; polling it then answers NOT_FOUND. @default 60000 */
@@ -18,7 +18,7 @@ export const DEFAULT_LONG_POLL_LIMITS: LongPollLimits = {
 /** Something a client drains by polling: a subscription or a member/service watch. */
 export interface Pollable<T> {
   readonly id: string;
-  /** At most `max` items; may throw an ApiError (e.g. a watch that fell too far behind). */
+  /** At most `max` items; may throw a HearsayError (e.g. a watch that fell too far behind). */
   drain(max: number): T[];
   onReadable(fn: () => void): void;
   close(): void;
@@ -57,11 +57,11 @@ export class LongPoll<T> {
   async poll(id: string, maxItems: number, waitMs: number): Promise<T[]> {
     const e = this.open_.get(id);
     if (!e)
-      throw ApiError.notFound(
+      throw new NotFound(
         `${this.what} "${id}" is unknown or expired (idle over ${this.limits.idleExpiryMs} ms)`,
       );
     if (e.polling)
-      throw ApiError.invalidArgument(`${this.what}Id`, `a poll of this ${this.what} is already waiting`);
+      throw InvalidArgument.at(`${this.what}Id`, `a poll of this ${this.what} is already waiting`);
     const max = Math.max(1, Math.min(maxItems > 0 ? maxItems : this.limits.maxItems, this.limits.maxItems));
     const wait = Math.max(0, Math.min(waitMs, this.limits.maxWaitMs));
     e.lastPollMs = Date.now();

@@ -5,7 +5,7 @@ import {
   MemberEventKind,
   MemberStatus,
 } from "../gen/proto/hearsay/v1/types.js";
-import { ApiError } from "./errors.js";
+import { InvalidArgument, ResourceExhausted } from "../errors/index.js";
 import type { MemberChange, MemberChangeType, MemberView, NodeView } from "./node-view.js";
 
 const STATUS: Record<MemberView["status"], MemberStatus> = {
@@ -56,8 +56,7 @@ export class MemberDirectory {
   list(req: ListMembersRequest): Member[] {
     const statuses = new Set(req.statuses);
     for (const s of statuses) {
-      if (!Object.values(STATUS).includes(s))
-        throw ApiError.invalidArgument("statuses", `unknown status ${s}`);
+      if (!Object.values(STATUS).includes(s)) throw InvalidArgument.at("statuses", `unknown status ${s}`);
     }
     const tags = checkTags(req.tags);
     return this.node
@@ -116,7 +115,7 @@ export class MemberDirectory {
 function checkTags(tags: Record<string, string>): [string, string][] {
   const entries = Object.entries(tags);
   if (entries.length > MAX_TAG_FILTERS) {
-    throw ApiError.resourceExhausted(`tags: at most ${MAX_TAG_FILTERS} tag filters, got ${entries.length}`);
+    throw new ResourceExhausted(`tags: at most ${MAX_TAG_FILTERS} tag filters, got ${entries.length}`);
   }
   return entries;
 }

@@ -1,8 +1,8 @@
 import type { ClientLimits } from "../config/index.js";
 import type { NewDigest } from "../gen/proto/hearsay/v1/types.js";
+import { InvalidArgument, NotFound, ResourceExhausted } from "../errors/index.js";
 import type { TypeRegistry } from "./digest-types.js";
 import { schemaError } from "./digest-types.js";
-import { ApiError } from "./errors.js";
 
 /** A digest ready for the bus: its type known, its payload checked against the type's schema. */
 export interface CheckedDigest {
@@ -23,17 +23,17 @@ export function checkNewDigest(
   limits: ClientLimits,
   field = "digest",
 ): CheckedDigest {
-  if (!d) throw ApiError.invalidArgument(field, "required");
-  if (!d.type) throw ApiError.invalidArgument(`${field}.type`, "required: a registered digest type name");
+  if (!d) throw InvalidArgument.at(field, "required");
+  if (!d.type) throw InvalidArgument.at(`${field}.type`, "required: a registered digest type name");
   checkHeaders(d.headers, limits, `${field}.headers`);
   const held = registry.get(d.type);
-  if (!held) throw ApiError.notFound(`${field}.type: digest type "${d.type}" is not registered`);
+  if (!held) throw new NotFound(`${field}.type: digest type "${d.type}" is not registered`);
   const body = d.body;
-  if (!body) throw ApiError.invalidArgument(`${field}.body`, "required: payload or json");
+  if (!body) throw InvalidArgument.at(`${field}.body`, "required: payload or json");
   let payload: Uint8Array;
   if (body.$case === "json") {
     if (Buffer.byteLength(body.json) > limits.maxDigestBytes * 4) {
-      throw ApiError.resourceExhausted(`${field}.json: over ${limits.maxDigestBytes * 4} bytes`);
+      throw new ResourceExhausted(`${field}.json: over ${limits.maxDigestBytes * 4} bytes`);
     }
     const enc = held.compiled.fromJson(body.json);
     if (!enc.ok) throw schemaError(enc.error, `${field}.json.`);
@@ -42,7 +42,7 @@ export function checkNewDigest(
     payload = body.payload;
   }
   if (payload.length > limits.maxDigestBytes) {
-    throw ApiError.resourceExhausted(
+    throw new ResourceExhausted(
       `${field}.payload: ${payload.length} bytes is over the ${limits.maxDigestBytes}-byte digest limit`,
     );
   }
@@ -50,7 +50,7 @@ export function checkNewDigest(
     const ok = held.compiled.validate(payload);
     if (!ok.ok) {
       const e = ok.error;
-      throw ApiError.invalidArgument(
+      throw InvalidArgument.at(
         `${field}.payload`,
         `does not decode as ${d.type}${e.field ? ` (at ${e.field})` : ""}: ${e.message}`,
       );
@@ -62,11 +62,11 @@ export function checkNewDigest(
 function checkHeaders(headers: Record<string, string>, limits: ClientLimits, field: string): void {
   const entries = Object.entries(headers);
   if (entries.length > limits.maxHeaders) {
-    throw ApiError.resourceExhausted(`${field}: ${entries.length} headers, at most ${limits.maxHeaders}`);
+    throw new ResourceExhausted(`${field}: ${entries.length} headers, at most ${limits.maxHeaders}`);
   }
   let bytes = 0;
   for (const [k, v] of entries) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
   if (bytes > limits.maxHeaderBytes) {
-    throw ApiError.resourceExhausted(`${field}: ${bytes} bytes of headers, at most ${limits.maxHeaderBytes}`);
+    throw new ResourceExhausted(`${field}: ${bytes} bytes of headers, at most ${limits.maxHeaderBytes}`);
   }
 }

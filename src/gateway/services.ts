@@ -10,9 +10,20 @@ import {
   ServiceEventKind,
   ServiceHealth,
 } from "../gen/proto/hearsay/v1/types.js";
-import type { CatalogEvent, CatalogEventKind, ListFilter, ServiceInstance } from "../services/index.js";
-import { ServiceRefusal } from "../services/index.js";
-import { ApiError } from "./errors.js";
+import {
+  fromProblem,
+  type HearsayError,
+  InvalidArgument,
+  type Problem,
+  ResourceExhausted,
+} from "../errors/index.js";
+import type {
+  CatalogEvent,
+  CatalogEventKind,
+  ListFilter,
+  RegisterServiceResult,
+  ServiceInstance,
+} from "../services/index.js";
 
 /** What the client API needs of the replicated catalog (CatalogSync + Catalog in the agent). */
 export interface ServiceCatalog {
@@ -23,7 +34,7 @@ export interface ServiceCatalog {
     port: number;
     tags: Record<string, string>;
     ttlMs: number;
-  }): ServiceInstance;
+  }): RegisterServiceResult;
   deregister(name: string, id: string): boolean;
   list(filter: ListFilter): ServiceInstance[];
   onEvent(fn: (e: CatalogEvent) => void): () => void;
@@ -47,25 +58,21 @@ export class ServiceDirectory {
   ) {}
 
   register(req: RegisterServiceRequest): Service {
-    try {
-      return toService(
-        this.catalog.register({
-          name: req.name,
-          id: req.id,
-          address: req.address,
-          port: req.port,
-          tags: { ...req.tags },
-          ttlMs: req.ttlMs,
-        }),
-      );
-    } catch (err) {
-      throw refusal(err);
-    }
+    const r = this.catalog.register({
+      name: req.name,
+      id: req.id,
+      address: req.address,
+      port: req.port,
+      tags: { ...req.tags },
+      ttlMs: req.ttlMs,
+    });
+    if (!r.ok) throw refusal(r.error);
+    return toService(r.instance);
   }
 
   deregister(req: DeregisterServiceRequest): boolean {
-    if (!req.name) throw ApiError.invalidArgument("name", "required");
-    if (!req.id) throw ApiError.invalidArgument("id", "required (the id returned by RegisterService)");
+    if (!req.name) throw InvalidArgument.at("name", "required");
+    if (!req.id) throw InvalidArgument.at("id", "required (the id returned by RegisterService)");
     return this.catalog.deregister(req.name, req.id);
   }
 
@@ -103,7 +110,7 @@ export class ServiceDirectory {
 function filterOf(name: string, passingOnly: boolean, tags: Record<string, string>): ListFilter {
   const entries = Object.entries(tags);
   if (entries.length > MAX_TAG_FILTERS) {
-    throw ApiError.resourceExhausted(`tags: at most ${MAX_TAG_FILTERS} tag filters, got ${entries.length}`);
+    throw new ResourceExhausted(`tags: at most ${MAX_TAG_FILTERS} tag filters, got ${entries.length}`);
   }
   return { name, passingOnly, tags };
 }
@@ -123,9 +130,7 @@ export function toService(i: ServiceInstance): Service {
   };
 }
 
-function refusal(err: unknown): unknown {
-  if (!(err instanceof ServiceRefusal)) return err;
-  return err.kind === "exhausted"
-    ? ApiError.resourceExhausted(err.message)
-    : ApiError.invalidArgument(err.field, err.problem);
+/** The catalog's refusal as the client sees it: "<field>: <problem>". */
+function refusal(p: Problem): HearsayError {
+  return fromProblem({ ...p, field: p.field ?? "request" });
 }

@@ -1,5 +1,5 @@
 import type { SetTagsResponse } from "../gen/proto/hearsay/v1/admin.js";
-import { ApiError } from "./errors.js";
+import { InvalidArgument, ResourceExhausted } from "../errors/index.js";
 
 /** What SetTags needs of the overlay: this node's tags, and replacing them (the overlay enforces its limits). */
 export interface TagAdmin {
@@ -35,15 +35,15 @@ export class TagEditor {
   apply(set: Record<string, string>, deleteKeys: string[]): SetTagsResponse {
     const entries = Object.entries(set);
     if (entries.length === 0 && deleteKeys.length === 0) {
-      throw ApiError.invalidArgument("set", "nothing to change: give set and/or delete_keys");
+      throw InvalidArgument.at("set", "nothing to change: give set and/or delete_keys");
     }
     if (entries.length > this.admin.maxTags) {
-      throw ApiError.resourceExhausted(
+      throw new ResourceExhausted(
         `set: ${entries.length} tags, over the limit of ${this.admin.maxTags} per member`,
       );
     }
     if (deleteKeys.length > MAX_DELETE_KEYS) {
-      throw ApiError.resourceExhausted(
+      throw new ResourceExhausted(
         `delete_keys: ${deleteKeys.length} keys, over the limit of ${MAX_DELETE_KEYS}`,
       );
     }
@@ -51,15 +51,12 @@ export class TagEditor {
       checkKey("set", k);
       const bytes = Buffer.byteLength(v);
       if (bytes > MAX_TAG_VALUE_BYTES) {
-        throw ApiError.invalidArgument(
-          `set[${show(k)}]`,
-          `value is ${bytes} bytes, over ${MAX_TAG_VALUE_BYTES}`,
-        );
+        throw InvalidArgument.at(`set[${show(k)}]`, `value is ${bytes} bytes, over ${MAX_TAG_VALUE_BYTES}`);
       }
     }
     for (const k of deleteKeys) {
       checkKey("delete_keys", k);
-      if (Object.hasOwn(set, k)) throw ApiError.invalidArgument("delete_keys", `${show(k)} is also in set`);
+      if (Object.hasOwn(set, k)) throw InvalidArgument.at("delete_keys", `${show(k)} is also in set`);
     }
     const before = this.admin.current();
     const next: Record<string, string> = { ...before, ...set };
@@ -70,32 +67,30 @@ export class TagEditor {
     return { node: this.admin.node, tags: { ...this.admin.current() }, changed: true };
   }
 
-  private refusal(error: string, next: Record<string, string>): ApiError {
+  private refusal(error: string, next: Record<string, string>): ResourceExhausted {
     const n = Object.keys(next).length;
     if (error === "too-many-tags") {
-      return ApiError.resourceExhausted(
-        `tags: ${n} tags, over the limit of ${this.admin.maxTags} per member`,
-      );
+      return new ResourceExhausted(`tags: ${n} tags, over the limit of ${this.admin.maxTags} per member`);
     }
     if (error === "too-large") {
       let bytes = 0;
       for (const [k, v] of Object.entries(next)) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
-      return ApiError.resourceExhausted(
+      return new ResourceExhausted(
         `tags: ${bytes} bytes of tags do not fit the ${this.admin.maxStateBytes}-byte node state ` +
           "(tags and state sections ride in every alive message)",
       );
     }
-    return ApiError.resourceExhausted(`tags: refused by the overlay: ${error}`);
+    return new ResourceExhausted(`tags: refused by the overlay: ${error}`);
   }
 }
 
 function checkKey(field: string, k: string): void {
   const bytes = Buffer.byteLength(k);
   if (bytes === 0 || bytes > MAX_TAG_KEY_BYTES) {
-    throw ApiError.invalidArgument(field, `key ${show(k)} must be 1-${MAX_TAG_KEY_BYTES} bytes`);
+    throw InvalidArgument.at(field, `key ${show(k)} must be 1-${MAX_TAG_KEY_BYTES} bytes`);
   }
   if (badKeyChar(k)) {
-    throw ApiError.invalidArgument(field, `key ${show(k)} must not contain "=" or control characters`);
+    throw InvalidArgument.at(field, `key ${show(k)} must not contain "=" or control characters`);
   }
 }
 

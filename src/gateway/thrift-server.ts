@@ -2,11 +2,12 @@ import { createRequire } from "node:module";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import type { HostPort } from "../config/index.js";
 import type { InfoResponse } from "../gen/proto/hearsay/v1/gateway.js";
+import type { Client as GatewayClient } from "../gen/thrift/Gateway.js";
 import type { MemberEvent, ServiceEvent } from "../gen/proto/hearsay/v1/types.js";
 import type { Logger } from "../observe/index.js";
+import { asHearsayError, HearsayError, InvalidArgument } from "../errors/index.js";
 import type { GatewayApi } from "./api.js";
 import type { Caller } from "./auth.js";
-import { ApiError, asApiError } from "./errors.js";
 import type { OpenSubscription } from "./digest-service.js";
 import { LongPoll } from "./long-poll.js";
 import { fixApplicationExceptionType } from "./thrift-compat.js";
@@ -38,7 +39,7 @@ import { WatchQueue } from "./watch-queue.js";
 // Thrift's Node generator emits CommonJS; load it natively (see scripts/gen/ts.sh).
 const require = createRequire(import.meta.url);
 const Gateway = require("../gen/thrift/Gateway.js") as {
-  Processor: new (handler: object) => ThriftProcessor;
+  Processor: new (handler: ThriftHandler) => ThriftProcessor;
 };
 
 /** Member or service events held for one watcher between polls before it is ended. */
@@ -52,7 +53,7 @@ interface Polls {
 }
 
 function toThriftError(err: unknown): object {
-  const e = asApiError(err);
+  const e = asHearsayError(err);
   return new ttypes.HearsayError!({ code: e.code, message: e.message });
 }
 
@@ -73,23 +74,40 @@ function infoToThrift(i: InfoResponse): object {
 
 type Callback = (err: unknown, result?: unknown) => void;
 
-function handler(api: GatewayApi, log: Logger, polls: Polls): Record<string, (...args: unknown[]) => void> {
+/** The service's methods, as the generated client declares them. */
+type ThriftMethod = keyof GatewayClient;
+/** A method's arguments (token first), from the client's promise overload. */
+type ThriftArgs<K extends ThriftMethod> = GatewayClient[K] extends {
+  (...args: infer A): Promise<unknown>;
+  (...args: never[]): void;
+}
+  ? A
+  : never;
+/**
+ * What the generated Processor calls: every service method, with its arguments, then a
+ * callback. The Processor takes the callback path when a function's `length` differs
+ * from the argument count: rest parameters keep it 0.
+ */
+type ThriftHandler = { [K in ThriftMethod]: (...args: [...ThriftArgs<K>, Callback]) => void };
+
+function handler(api: GatewayApi, log: Logger, polls: Polls): ThriftHandler {
   // Callback style (the handler's arity differs from the method's), so errors map cleanly.
   const method =
-    (name: string, fn: (args: unknown[], caller: Caller) => unknown) =>
-    (...args: unknown[]) => {
+    <K extends ThriftMethod>(name: K, fn: (args: ThriftArgs<K>, caller: Caller) => unknown) =>
+    (...args: [...ThriftArgs<K>, Callback]) => {
       const cb = args[args.length - 1] as Callback;
       try {
-        cb(null, fn(args.slice(0, -1), { token: str(args[0]) || null }));
+        cb(null, fn(args.slice(0, -1) as ThriftArgs<K>, { token: str(args[0]) || null }));
       } catch (err) {
-        if (!(err instanceof ApiError)) log.error("thrift call failed", { method: name, error: String(err) });
+        if (!(err instanceof HearsayError))
+          log.error("thrift call failed", { method: name, error: String(err) });
         cb(toThriftError(err));
       }
     };
   /** poll(token, id, maxItems, waitMs): waits without blocking the connection's other calls. */
   const poll =
     <T>(from: LongPoll<T>, convert: (items: T[]) => unknown) =>
-    (...args: unknown[]) => {
+    (...args: [...ThriftArgs<"poll">, Callback]) => {
       const [token, id, maxItems, waitMs] = args;
       const cb = args[args.length - 1] as Callback;
       Promise.resolve()
@@ -119,7 +137,7 @@ function handler(api: GatewayApi, log: Logger, polls: Polls): Record<string, (..
       publishResponseToThrift(api.publish(c, str(overlay), newDigestFromThrift(digest, "digest"))),
     ),
     publishBatch: method("publishBatch", ([, overlay, digests], c) => {
-      if (!Array.isArray(digests)) throw ApiError.invalidArgument("digests", "expected a list");
+      if (!Array.isArray(digests)) throw InvalidArgument.at("digests", "expected a list");
       const batch = digests.map((d, i) => newDigestFromThrift(d, `digests[${i}]`));
       return api.publishBatch(c, str(overlay), batch).map(publishResponseToThrift);
     }),

@@ -5,7 +5,7 @@ import type {
   WatchServicesRequest,
 } from "../gen/proto/hearsay/v1/gateway.js";
 import type { MemberEvent, Service, ServiceEvent } from "../gen/proto/hearsay/v1/types.js";
-import { ApiError } from "./errors.js";
+import { InvalidArgument } from "../errors/index.js";
 import { toThriftI64 } from "./thrift-i64.js";
 import { isStringMap, memberToThrift, str, ttypes } from "./thrift-types.js";
 
@@ -14,21 +14,20 @@ import { isStringMap, memberToThrift, str, ttypes } from "./thrift-types.js";
 type Fields = Record<string, unknown>;
 
 function fields(req: unknown, name: string): Fields {
-  if (req === null || req === undefined) throw ApiError.invalidArgument(name, "required");
+  if (req === null || req === undefined) throw InvalidArgument.at(name, "required");
   return req as Fields;
 }
 
 function tagsOf(v: unknown, field: string): Record<string, string> {
   if (v === null || v === undefined) return {};
-  if (!isStringMap(v)) throw ApiError.invalidArgument(field, "expected a map of strings to strings");
+  if (!isStringMap(v)) throw InvalidArgument.at(field, "expected a map of strings to strings");
   return v;
 }
 
 function int(v: unknown, field: string): number {
   if (v === null || v === undefined) return 0;
-  if (typeof v !== "number" || !Number.isInteger(v))
-    throw ApiError.invalidArgument(field, "expected an integer");
-  if (v < 0) throw ApiError.invalidArgument(field, `must be >= 0, got ${v}`);
+  if (typeof v !== "number" || !Number.isInteger(v)) throw InvalidArgument.at(field, "expected an integer");
+  if (v < 0) throw InvalidArgument.at(field, `must be >= 0, got ${v}`);
   return v;
 }
 

@@ -13,7 +13,7 @@ import type {
   NewDigest,
   SourceFile,
 } from "../gen/proto/hearsay/v1/types.js";
-import { ApiError } from "./errors.js";
+import { InvalidArgument } from "../errors/index.js";
 import { fromThriftI64, toThriftI64 } from "./thrift-i64.js";
 
 // Thrift's Node generator emits CommonJS; load it natively (see scripts/gen/ts.sh).
@@ -30,11 +30,11 @@ export const isStringMap = (v: unknown): v is Record<string, string> =>
   typeof v === "object" && v !== null && Object.values(v).every((x) => typeof x === "string");
 
 function files(v: unknown, field: string): SourceFile[] {
-  if (!Array.isArray(v)) throw ApiError.invalidArgument(field, "expected a list of files");
+  if (!Array.isArray(v)) throw InvalidArgument.at(field, "expected a list of files");
   return v.map((f, i) => {
     const o = (f ?? {}) as { path?: unknown; content?: unknown };
     if (typeof o.path !== "string" || typeof o.content !== "string") {
-      throw ApiError.invalidArgument(`${field}[${i}]`, "path and content are required");
+      throw InvalidArgument.at(`${field}[${i}]`, "path and content are required");
     }
     return { path: o.path, content: o.content };
   });
@@ -46,7 +46,7 @@ export function registerFromThrift(req: unknown): RegisterDigestTypeRequest {
   const schema = (r.schema ?? {}) as Record<string, unknown>;
   const set = ["protoSource", "protoDescriptorSet", "thriftIdl"].filter((k) => schema[k] != null);
   if (set.length !== 1) {
-    throw ApiError.invalidArgument("schema", "set exactly one of protoSource, protoDescriptorSet, thriftIdl");
+    throw InvalidArgument.at("schema", "set exactly one of protoSource, protoDescriptorSet, thriftIdl");
   }
   let source: NonNullable<NonNullable<RegisterDigestTypeRequest["schema"]>["source"]>;
   if (set[0] === "protoSource") {
@@ -58,7 +58,7 @@ export function registerFromThrift(req: unknown): RegisterDigestTypeRequest {
     source = { $case: "thriftIdl", thriftIdl: { files: files(schema.thriftIdl, "schema.thriftIdl") } };
   } else {
     const b = schema.protoDescriptorSet;
-    if (!Buffer.isBuffer(b)) throw ApiError.invalidArgument("schema.protoDescriptorSet", "expected bytes");
+    if (!Buffer.isBuffer(b)) throw InvalidArgument.at("schema.protoDescriptorSet", "expected bytes");
     source = { $case: "protoDescriptorSet", protoDescriptorSet: b };
   }
   return {
@@ -114,12 +114,11 @@ export function newDigestFromThrift(d: unknown, field: string): NewDigest {
   const body = o.body ?? {};
   const hasPayload = body.payload != null;
   const hasJson = body.json != null;
-  if (hasPayload === hasJson)
-    throw ApiError.invalidArgument(`${field}.body`, "set exactly one of payload, json");
+  if (hasPayload === hasJson) throw InvalidArgument.at(`${field}.body`, "set exactly one of payload, json");
   if (hasPayload && !Buffer.isBuffer(body.payload))
-    throw ApiError.invalidArgument(`${field}.body.payload`, "expected bytes");
+    throw InvalidArgument.at(`${field}.body.payload`, "expected bytes");
   if (o.headers != null && !isStringMap(o.headers))
-    throw ApiError.invalidArgument(`${field}.headers`, "expected a string map");
+    throw InvalidArgument.at(`${field}.headers`, "expected a string map");
   return {
     type: str(o.type),
     body: hasPayload
@@ -142,19 +141,18 @@ export function publishResponseToThrift(r: PublishResponse): object {
 export function subscribeFromThrift(req: unknown): SubscribeRequest {
   const r = (req ?? {}) as Record<string, unknown>;
   if (!Array.isArray(r.types) || r.types.some((t) => typeof t !== "string")) {
-    throw ApiError.invalidArgument("types", "expected a list of type names");
+    throw InvalidArgument.at("types", "expected a list of type names");
   }
   const cursor = r.resumeFrom as { positions?: unknown } | null | undefined;
   let resumeFrom: SubscribeRequest["resumeFrom"];
   if (cursor != null) {
-    if (!Array.isArray(cursor.positions))
-      throw ApiError.invalidArgument("resumeFrom.positions", "expected a list");
+    if (!Array.isArray(cursor.positions)) throw InvalidArgument.at("resumeFrom.positions", "expected a list");
     resumeFrom = {
       positions: cursor.positions.map((p, i) => {
         const o = (p ?? {}) as { origin?: unknown; type?: unknown; sequence?: unknown };
         const seq = fromThriftI64(o.sequence as never);
         if (seq > BigInt(Number.MAX_SAFE_INTEGER))
-          throw ApiError.invalidArgument(`resumeFrom.positions[${i}].sequence`, "out of range");
+          throw InvalidArgument.at(`resumeFrom.positions[${i}].sequence`, "out of range");
         return { origin: str(o.origin), type: str(o.type), sequence: seq };
       }),
     };

@@ -1,4 +1,4 @@
-import { ApiError } from "./errors.js";
+import { ResourceExhausted } from "../errors/index.js";
 import type { Pollable } from "./long-poll.js";
 
 /**
@@ -23,7 +23,7 @@ export class WatchQueue<T> implements Pollable<T> {
 
   drain(max: number): T[] {
     if (this.overflowed) {
-      throw ApiError.resourceExhausted(`${this.what} watcher fell ${this.max} events behind; watch again`);
+      throw new ResourceExhausted(`${this.what} watcher fell ${this.max} events behind; watch again`);
     }
     return this.items.splice(0, max);
   }

@@ -17,3 +17,6 @@ export {
   type KeyOpRequest,
   type KeyOpReply,
 } from "./wire.js";
+
+/** The keyring operations' channel id in the bus's Channels mux (request/response only). */
+export const KEYS_CHANNEL = 3;

@@ -1,3 +1,4 @@
+// What other modules may use. internal.ts re-exports internals for tests and tools only (test/house.test.ts).
 export {
   Overlay,
   type JoinResult,

@@ -1,4 +1,5 @@
-import type { Address, Clock, Reply, Rng, TimerHandle, Transport } from "../transport/index.js";
+import type { Address, Clock, Reply, Rng, Transport } from "../transport/index.js";
+import { periodic, type PeriodicTimer } from "../transport/index.js";
 import { Awareness } from "./awareness.js";
 import { BroadcastQueue } from "./broadcast-queue.js";
 import {
@@ -15,6 +16,7 @@ import type { Keyring } from "./keyring.js";
 import { MemberTable, isLive, snapshot, type Member, type MemberInfo } from "./members.js";
 import { EMPTY_META, type Message, type NodeMeta } from "./messages.js";
 import { nullLogger, nullMetrics, RateLimitedLog, type Logger, type Metrics } from "../observe/index.js";
+import { ConfigError } from "../errors/index.js";
 import { Prober } from "./probe.js";
 import { Maintenance } from "./maintenance.js";
 import { PushPull, type PushPullResult } from "./pushpull.js";
@@ -68,7 +70,7 @@ export class Overlay {
   private readonly prober: Prober;
   private readonly pushPull: PushPull;
   private readonly maintenance: Maintenance;
-  private readonly timers = new Map<string, TimerHandle>();
+  private readonly timers = new Map<string, PeriodicTimer>();
   private readonly seeds: Address[] = [];
   private running = false;
   private outboundStreams = 0;
@@ -82,7 +84,7 @@ export class Overlay {
   ) {
     const problems = validateConfig(config);
     if (problems.length > 0) {
-      throw new Error(`overlay config: ${problems.map((p) => `${p.field} ${p.problem}`).join("; ")}`);
+      throw new ConfigError("overlay config", problems);
     }
     const log = deps.logger ?? nullLogger;
     const metrics = deps.metrics ?? nullMetrics;
@@ -227,7 +229,7 @@ export class Overlay {
   stop(): void {
     if (!this.running) return;
     this.running = false;
-    for (const t of this.timers.values()) this.deps.clock.clearTimer(t);
+    for (const t of this.timers.values()) t.stop();
     this.timers.clear();
     this.prober.stop();
     this.state.stop();
@@ -423,27 +425,27 @@ export class Overlay {
 
   /** Runs `fn` after `firstMs`, then again after whatever delay it returns. */
   private every(name: string, firstMs: number, fn: () => number): void {
-    this.after(name, firstMs, () => {
+    this.clearTimer(name);
+    const timer = periodic(this.deps.clock, firstMs, () => {
       const next = fn();
       // While leaving only gossip keeps running, to spread the farewell.
-      if (this.running && (!this.ctx.leaving || name === "gossip")) this.every(name, next, fn);
+      return this.running && (!this.ctx.leaving || name === "gossip") ? next : null;
     });
+    this.timers.set(name, timer);
   }
 
+  /** Runs `fn` once after `ms`. */
   private after(name: string, ms: number, fn: () => void): void {
     this.clearTimer(name);
-    this.timers.set(
-      name,
-      this.deps.clock.setTimer(ms, () => {
-        this.timers.delete(name);
-        fn();
-      }),
-    );
+    const timer = periodic(this.deps.clock, ms, () => {
+      fn();
+      return null;
+    });
+    this.timers.set(name, timer);
   }
 
   private clearTimer(name: string): void {
-    const t = this.timers.get(name);
-    if (t !== undefined) this.deps.clock.clearTimer(t);
+    this.timers.get(name)?.stop();
     this.timers.delete(name);
   }
 }

@@ -7,7 +7,13 @@ export {
   type RegistryLimits,
   type MergeOutcome,
 } from "./registry.js";
-export { RegistrySync, DEFAULT_SYNC_OPTIONS, type RegistrySyncOptions, type SyncLink } from "./sync.js";
+export {
+  RegistrySync,
+  DEFAULT_SYNC_OPTIONS,
+  REGISTRY_CHANNEL,
+  type RegistrySyncOptions,
+  type SyncLink,
+} from "./sync.js";
 export {
   encodeSync,
   decodeSync,

@@ -2,11 +2,11 @@ import {
   checkCompatible,
   compileSchema,
   type CompiledType,
-  type SchemaError,
   type SchemaFormat,
   type SchemaLimits,
   type SourceFile,
 } from "../schemas/index.js";
+import { fail, type Failure } from "../errors/index.js";
 import type { Logger, Metrics } from "../observe/index.js";
 import { compareEntries, type RegistryEntry, sameDefinition } from "./entry.js";
 import type { SummaryRow } from "./wire.js";
@@ -32,8 +32,7 @@ export interface RegistryLimits {
 
 export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { maxTypes: 10_000, maxDescriptionBytes: 1024 };
 
-export type RegisterResult =
-  { ok: true; entry: RegistryEntry; created: boolean } | { ok: false; error: SchemaError };
+export type RegisterResult = { ok: true; entry: RegistryEntry; created: boolean } | Failure;
 
 /** How a replicated entry from a peer was taken. */
 export type MergeOutcome = "accepted" | "stale" | "same" | "invalid";
@@ -186,8 +185,4 @@ export class Registry {
       this.limits.schema,
     );
   }
-}
-
-function fail(code: SchemaError["code"], message: string, field: string): { ok: false; error: SchemaError } {
-  return { ok: false, error: { code, message, field } };
 }

@@ -1,4 +1,11 @@
-import { pack, unpack } from "msgpackr";
+import {
+  boundedList,
+  decodeMessage,
+  encodeMessage,
+  type Decoded,
+  type ItemCodec,
+  type ReplicationMessage,
+} from "../replication/index.js";
 import type { SchemaFormat } from "../schemas/index.js";
 import type { RegistryEntry } from "./entry.js";
 
@@ -21,66 +28,36 @@ export const DEFAULT_REGISTRY_WIRE_LIMITS: RegistryWireLimits = {
 /** [name, version, fingerprint]: what a node holds, for anti-entropy. */
 export type SummaryRow = [string, number, string];
 
-export type SyncMessage =
-  | { t: "push"; entries: RegistryEntry[] }
-  | { t: "summary"; rows: SummaryRow[] }
-  | { t: "answer"; entries: RegistryEntry[]; want: string[] }
-  | { t: "ack" };
+export type SyncMessage = ReplicationMessage<RegistryEntry, SummaryRow>;
 
 const FORMATS: readonly SchemaFormat[] = ["proto-source", "proto-descriptor-set", "thrift-idl"];
 
-export function encodeSync(m: SyncMessage): Uint8Array {
-  switch (m.t) {
-    case "push":
-      return pack([1, m.entries.map(entryToWire)]);
-    case "summary":
-      return pack([2, m.rows]);
-    case "answer":
-      return pack([3, m.entries.map(entryToWire), m.want]);
-    case "ack":
-      return pack([4]);
-  }
+/** The registry's items on the replication wire: one entry each, summarized by name. */
+export function registryCodec(
+  limits: RegistryWireLimits = DEFAULT_REGISTRY_WIRE_LIMITS,
+): ItemCodec<RegistryEntry, SummaryRow> {
+  return {
+    names: { message: "sync", item: "entry" },
+    limits,
+    encodeItem: entryToWire,
+    decodeItem: (v) => entryFromWire(v, limits),
+    isRow: isSummaryRow,
+  };
 }
 
-type Decoded = { ok: true; msg: SyncMessage } | { ok: false; error: string };
+export function encodeSync(m: SyncMessage): Uint8Array {
+  return encodeMessage(registryCodec(), m);
+}
 
 /** Never throws: malformed input comes back as an error string. */
 export function decodeSync(
   bytes: Uint8Array,
   limits: RegistryWireLimits = DEFAULT_REGISTRY_WIRE_LIMITS,
-): Decoded {
-  if (bytes.length > limits.maxMessageBytes) return { ok: false, error: "message too large" };
-  let raw: unknown;
-  try {
-    raw = unpack(bytes);
-  } catch {
-    return { ok: false, error: "not msgpack" };
-  }
-  if (!Array.isArray(raw)) return { ok: false, error: "not a sync message" };
-  const [tag, a, b] = raw as [unknown, unknown, unknown];
-  if (tag === 4) return { ok: true, msg: { t: "ack" } };
-  if (tag === 2) {
-    const rows = list(a, limits.maxItems);
-    if (!rows || !rows.every(isSummaryRow)) return { ok: false, error: "bad summary" };
-    return { ok: true, msg: { t: "summary", rows: rows as SummaryRow[] } };
-  }
-  if (tag === 1 || tag === 3) {
-    const items = list(a, limits.maxItems);
-    const entries = items?.map((e) => entryFromWire(e, limits));
-    if (!entries || entries.some((e) => e === null)) return { ok: false, error: "bad entry" };
-    if (tag === 1) return { ok: true, msg: { t: "push", entries: entries as RegistryEntry[] } };
-    const want = list(b, limits.maxItems);
-    if (!want || !want.every((w) => typeof w === "string")) return { ok: false, error: "bad want list" };
-    return { ok: true, msg: { t: "answer", entries: entries as RegistryEntry[], want: want as string[] } };
-  }
-  return { ok: false, error: `unknown message tag ${String(tag)}` };
+): Decoded<RegistryEntry, SummaryRow> {
+  return decodeMessage(registryCodec(limits), bytes);
 }
 
-function list(v: unknown, max: number): unknown[] | null {
-  return Array.isArray(v) && v.length <= max ? v : null;
-}
-
-function isSummaryRow(r: unknown): boolean {
+function isSummaryRow(r: unknown): r is SummaryRow {
   return (
     Array.isArray(r) &&
     r.length === 3 &&
@@ -111,7 +88,7 @@ function entryFromWire(v: unknown, limits: RegistryWireLimits): RegistryEntry | 
   const [name, version, format, files, ds, skip, description, by, at] = v as unknown[];
   if (typeof name !== "string" || !Number.isSafeInteger(version) || (version as number) < 1) return null;
   if (!FORMATS.includes(format as SchemaFormat)) return null;
-  const fileList = list(files, limits.maxFiles);
+  const fileList = boundedList(files, limits.maxFiles);
   if (!fileList) return null;
   const parsed = fileList.map((f) =>
     Array.isArray(f) && f.length === 2 && typeof f[0] === "string" && typeof f[1] === "string"

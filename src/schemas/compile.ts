@@ -4,7 +4,7 @@ import { resolveLimits, type SchemaLimits } from "./limits.js";
 import { compiledProto } from "./proto/compile.js";
 import { protoModelFromDescriptorSet } from "./proto/from-descriptor.js";
 import { protoModelFromSource } from "./proto/from-source.js";
-import { failure, type SchemaFailure } from "./result.js";
+import { fail, type Failure } from "../errors/index.js";
 import { compiledThrift } from "./thrift/compile.js";
 import { thriftModelFromIdl } from "./thrift/from-idl.js";
 
@@ -19,7 +19,7 @@ export interface SchemaInput {
   readonly descriptorSet?: Uint8Array;
 }
 
-export type CompileResult = { readonly ok: true; readonly type: CompiledType } | SchemaFailure;
+export type CompileResult = { readonly ok: true; readonly type: CompiledType } | Failure;
 
 const NAME_RE = /^\.?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const MAX_NAME_CHARS = 512;
@@ -32,7 +32,7 @@ const MAX_NAME_CHARS = 512;
 export function compileSchema(input: SchemaInput, limits?: Partial<SchemaLimits>): CompileResult {
   const resolved = resolveLimits(limits);
   if (typeof input?.name !== "string" || input.name.length > MAX_NAME_CHARS || !NAME_RE.test(input.name)) {
-    return failure("INVALID_ARGUMENT", "name must be a dotted type name like demo.Greeting", "name");
+    return fail("INVALID_ARGUMENT", "name must be a dotted type name like demo.Greeting", "name");
   }
   const name = input.name.replace(/^\./, "");
   try {
@@ -54,11 +54,11 @@ export function compileSchema(input: SchemaInput, limits?: Partial<SchemaLimits>
         return built.ok ? { ok: true, type: compiledThrift(name, built.model, resolved) } : built;
       }
       default:
-        return failure("INVALID_ARGUMENT", `unknown schema format ${String(input.format)}`, "format");
+        return fail("INVALID_ARGUMENT", `unknown schema format ${String(input.format)}`, "format");
     }
   } catch (err) {
     // Parsers run out of stack on absurdly nested input; that is bad input, not a crash.
-    return failure(
+    return fail(
       "INVALID_ARGUMENT",
       `schema does not compile: ${err instanceof Error ? err.message : String(err)}`,
       "files",

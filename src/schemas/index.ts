@@ -7,7 +7,6 @@ export { checkCompatible } from "./compatible.js";
 export type { CompiledType, FromJsonResult, SchemaFormat, ToJsonResult, TypeModel } from "./compiled-type.js";
 export type { SourceFile } from "./common/sources.js";
 export { DEFAULT_SCHEMA_LIMITS, type SchemaLimits } from "./limits.js";
-export type { SchemaCheck, SchemaError, SchemaErrorCode, SchemaFailure } from "./result.js";
 export type {
   ProtoEnum,
   ProtoField,

@@ -26,7 +26,7 @@ import {
   toNewDigest,
   toPublishResult,
 } from "./digest.js";
-import { FailedPrecondition, fromGrpcError } from "./errors.js";
+import { FailedPrecondition, fromGrpcError, Internal } from "./errors.js";
 import { type Watch, watchMembers, type WatchMembersOptions } from "./members.js";
 import { Publisher, type PublisherOptions } from "./publisher.js";
 import {
@@ -321,7 +321,7 @@ export class HearsayClient {
     return this.unary<RegisterDigestTypeResponse>((md, o, cb) =>
       this.stub.registerDigestType(req, md, o, cb),
     ).then((r) => {
-      if (!r.type) throw fromGrpcError({ code: 13, details: "RegisterDigestType answered without a type" });
+      if (!r.type) throw new Internal("RegisterDigestType answered without a type");
       return { ...r.type, created: r.created };
     });
   }
@@ -347,7 +347,7 @@ export class HearsayClient {
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new FailedPrecondition(9, "client: closed");
+    if (this.closed) throw new FailedPrecondition("client: closed");
   }
 }
 

@@ -37,10 +37,10 @@ export function toPublishResult(r: PublishResponse): PublishResult {
 export function toNewDigest<T>(type: string | Codec<T>, body: Body<T>, opts: PublishOptions = {}): NewDigest {
   const headers = opts.headers ?? {};
   if (typeof type !== "string" && !isCodec(type)) {
-    throw new InvalidArgument(3, "type: expected a digest type name or a Codec");
+    throw new InvalidArgument("type: expected a digest type name or a Codec");
   }
   const name = typeof type === "string" ? type : type.typeName;
-  if (!name) throw new InvalidArgument(3, "type: required: a registered digest type name");
+  if (!name) throw new InvalidArgument("type: required: a registered digest type name");
   if (body instanceof Uint8Array)
     return { type: name, body: { $case: "payload", payload: toBuffer(body) }, headers };
   if (typeof type !== "string") {
@@ -52,7 +52,6 @@ export function toNewDigest<T>(type: string | Codec<T>, body: Body<T>, opts: Pub
     return { type: name, body: { $case: "json", json: JSON.stringify(json) }, headers };
   }
   throw new InvalidArgument(
-    3,
     `body: for type "${name}" pass payload bytes or { json }, or publish with a Codec to send a message`,
   );
 }

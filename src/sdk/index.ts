@@ -1,3 +1,4 @@
+// The published TypeScript client. internal.ts re-exports internals for its tests only (test/house.test.ts).
 export {
   connect,
   HearsayClient,

@@ -15,6 +15,7 @@ import {
   FailedPrecondition,
   fromGrpcError,
   type HearsayError,
+  Internal,
   ResourceExhausted,
 } from "./errors.js";
 
@@ -97,11 +98,10 @@ export class Publisher {
 
   /** Queues one digest; resolves once the gateway has logged it. */
   publish<T>(type: string | Codec<T>, body: Body<T>, opts?: PublishOptions): Promise<PublishResult> {
-    if (this.closed) return Promise.reject(new FailedPrecondition(9, "publisher: closed"));
+    if (this.closed) return Promise.reject(new FailedPrecondition("publisher: closed"));
     if (this.pending >= this.maxPending) {
       return Promise.reject(
         new ResourceExhausted(
-          8,
           `publisher: ${this.pending} digests pending (maxPending); await some or flush()`,
         ),
       );
@@ -155,7 +155,7 @@ export class Publisher {
     this.buffer = [];
     this.pending -= unsent.length;
     for (const e of unsent)
-      e.reject(Object.assign(new Cancelled(1, "publisher: aborted before sending"), { published: false }));
+      e.reject(Object.assign(new Cancelled("publisher: aborted before sending"), { published: false }));
     this.flight?.call.cancel();
     this.onClose(this);
   }
@@ -223,7 +223,7 @@ export class Publisher {
 
 function settleOne(e: Entry, r: PublishStreamResponse["results"][number] | undefined): void {
   if (r) e.resolve(toPublishResult(r));
-  else e.reject(errorFromCode(13, "publisher: the gateway acknowledged fewer digests than were sent"));
+  else e.reject(new Internal("publisher: the gateway acknowledged fewer digests than were sent"));
 }
 
 /** The gateway names the refused digest's index in its stream: those before it were published. */
@@ -235,7 +235,7 @@ function settleFailed(entries: Entry[], err: HearsayError): void {
     if (index >= 0 && i !== index) {
       msg = `${i < index ? "published" : "not published"}: digest ${index} of its stream was refused: ${err.message}`;
     }
-    const e2 = errorFromCode(err.code, msg);
+    const e2 = errorFromCode(err.code, msg, err);
     e2.published = index < 0 ? undefined : i < index;
     e.reject(e2);
   });

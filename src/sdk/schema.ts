@@ -32,7 +32,7 @@ export interface NamedSchema {
 
 export function schemaFromSource(name: string, files: SourceFiles, format: SourceFormat): NamedSchema {
   if (format !== "proto" && format !== "thrift") {
-    throw new InvalidArgument(3, `format: "proto" or "thrift", not ${JSON.stringify(format)}`);
+    throw new InvalidArgument(`format: "proto" or "thrift", not ${JSON.stringify(format)}`);
   }
   const list = sourceFileList(name, files, format);
   const schema: Schema =
@@ -53,7 +53,6 @@ export function schemaOf(src: TypeSource): NamedSchema {
     };
   }
   throw new InvalidArgument(
-    3,
     "type: expected a bufbuild DescMessage, a bufCodec, { typeName, protoFiles } or { typeName, descriptorSet }",
   );
 }
@@ -88,5 +87,5 @@ function sourceFileList(name: string, files: SourceFiles, format: SourceFormat):
   if (typeof files === "object" && files !== null) {
     return Object.entries(files).map(([path, content]) => ({ path, content }));
   }
-  throw new InvalidArgument(3, "files: expected source text, [{ path, content }] or { path: content }");
+  throw new InvalidArgument("files: expected source text, [{ path, content }] or { path: content }");
 }

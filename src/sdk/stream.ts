@@ -111,7 +111,7 @@ export class ResilientStream<Out> implements AsyncIterable<Out> {
       const { err, healthy, fatal } = await this.runOnce();
       if (this.closed) return;
       if (healthy) attempt = 0;
-      const failure = err ?? new Unavailable(14, "the gateway ended the stream");
+      const failure = err ?? new Unavailable("the gateway ended the stream");
       if (fatal || this.spec.reconnect === false || (err !== null && !isRetryable(err))) return this.end(err);
       const delay = backoffDelayMs(attempt++, this.spec.reconnect);
       this.spec.onRetry?.(failure, attempt, delay);
@@ -148,7 +148,7 @@ export class ResilientStream<Out> implements AsyncIterable<Out> {
         const expire = () =>
           this.paused
             ? armIdle()
-            : settle(new Unavailable(14, `no message from the gateway for ${this.spec.idleTimeoutMs} ms`));
+            : settle(new Unavailable(`no message from the gateway for ${this.spec.idleTimeoutMs} ms`));
         idle = setTimeout(expire, this.spec.idleTimeoutMs);
         idle.unref();
       };

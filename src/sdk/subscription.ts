@@ -131,7 +131,7 @@ export class Subscription<T = unknown> implements AsyncIterable<Delivery<T>> {
       signal: opts.signal,
       onRetry: opts.onRetry,
       onEnd: (err) => {
-        rejectStarted(err ?? new Cancelled(1, "subscription closed before it started"));
+        rejectStarted(err ?? new Cancelled("subscription closed before it started"));
         onEnd(this);
       },
     });

@@ -4,14 +4,20 @@ export {
   type RegisterInput,
   type ServiceInstance,
   type ServiceLimits,
-  ServiceRefusal,
 } from "./instance.js";
-export { LocalServices } from "./local.js";
+export { LocalServices, type RegisterServiceResult } from "./local.js";
 export { compareVersions, type Removal, type Snapshot } from "./snapshot.js";
 export {
   type CatalogLink,
   CatalogSync,
   type CatalogSyncOptions,
   DEFAULT_CATALOG_SYNC_OPTIONS,
+  SERVICES_CHANNEL,
 } from "./sync.js";
-export { type CatalogMessage, decodeCatalog, DEFAULT_CATALOG_WIRE_LIMITS, encodeCatalog } from "./wire.js";
+export {
+  catalogCodec,
+  type CatalogMessage,
+  type CatalogWireLimits,
+  DEFAULT_CATALOG_WIRE_LIMITS,
+  type VersionRow,
+} from "./wire.js";

@@ -1,3 +1,5 @@
+import { fail, type Failure } from "../errors/index.js";
+
 /** One registered instance of a service, as every gateway's catalog holds it. */
 export interface ServiceInstance {
   readonly name: string;
@@ -50,66 +52,51 @@ export const DEFAULT_SERVICE_LIMITS: ServiceLimits = {
   criticalGraceMs: 5000,
 };
 
-/** A refused registration: which field, why, and whether it is malformed or over a limit. */
-export class ServiceRefusal extends Error {
-  constructor(
-    readonly kind: "invalid" | "exhausted",
-    readonly field: string,
-    readonly problem: string,
-  ) {
-    super(`${field}: ${problem}`);
-    this.name = "ServiceRefusal";
-  }
-}
-
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const ID = /^[\x21-\x7e]{1,256}$/;
 const HOST = /^[A-Za-z0-9._:%[\]-]{1,255}$/;
 
-/** Checks a request and fills its defaults; throws ServiceRefusal naming the field. */
+/** A checked request with its defaults filled, or what is wrong with it (`field` names where). */
+export type Normalized = { readonly ok: true; readonly req: RegisterInput } | Failure;
+
+/** Checks a request and fills its defaults. Malformed: INVALID_ARGUMENT; over a limit: RESOURCE_EXHAUSTED. */
 export function normalize(
   input: RegisterInput,
   node: string,
   defaultAddress: string,
   limits: ServiceLimits,
-): RegisterInput {
-  if (!input.name) throw new ServiceRefusal("invalid", "name", "required");
+): Normalized {
+  const invalid = (field: string, problem: string) => fail("INVALID_ARGUMENT", problem, field);
+  if (!input.name) return invalid("name", "required");
   if (!NAME.test(input.name)) {
-    throw new ServiceRefusal(
-      "invalid",
-      "name",
-      "1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit",
-    );
+    return invalid("name", "1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
   }
   if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535) {
-    throw new ServiceRefusal("invalid", "port", `must be 1-65535, got ${input.port}`);
+    return invalid("port", `must be 1-65535, got ${input.port}`);
   }
   const id = input.id || `${node}:${input.name}:${input.port}`;
-  if (!ID.test(id)) throw new ServiceRefusal("invalid", "id", "1-256 printable ASCII characters, no spaces");
+  if (!ID.test(id)) return invalid("id", "1-256 printable ASCII characters, no spaces");
   const address = input.address || defaultAddress;
-  if (!HOST.test(address)) throw new ServiceRefusal("invalid", "address", "a host name or IP address");
+  if (!HOST.test(address)) return invalid("address", "a host name or IP address");
   const ttl = input.ttlMs;
-  if (!Number.isInteger(ttl) || ttl < 0) throw new ServiceRefusal("invalid", "ttl_ms", "must be >= 0");
+  if (!Number.isInteger(ttl) || ttl < 0) return invalid("ttl_ms", "must be >= 0");
   if (ttl !== 0 && (ttl < limits.minTtlMs || ttl > limits.maxTtlMs)) {
-    throw new ServiceRefusal("invalid", "ttl_ms", `0 or ${limits.minTtlMs}-${limits.maxTtlMs}, got ${ttl}`);
+    return invalid("ttl_ms", `0 or ${limits.minTtlMs}-${limits.maxTtlMs}, got ${ttl}`);
   }
   const tags = Object.entries(input.tags);
   if (tags.length > limits.maxTags) {
-    throw new ServiceRefusal("exhausted", "tags", `at most ${limits.maxTags} tags, got ${tags.length}`);
+    return fail("RESOURCE_EXHAUSTED", `at most ${limits.maxTags} tags, got ${tags.length}`, "tags");
   }
   let bytes = 0;
   for (const [k, v] of tags) {
-    if (!k) throw new ServiceRefusal("invalid", "tags", "empty tag key");
+    if (!k) return invalid("tags", "empty tag key");
     bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
   }
   if (bytes > limits.maxTagBytes) {
-    throw new ServiceRefusal(
-      "exhausted",
-      "tags",
-      `at most ${limits.maxTagBytes} bytes of tags, got ${bytes}`,
-    );
+    return fail("RESOURCE_EXHAUSTED", `at most ${limits.maxTagBytes} bytes of tags, got ${bytes}`, "tags");
   }
-  return { name: input.name, id, address, port: input.port, tags: Object.fromEntries(tags), ttlMs: ttl };
+  const req = { name: input.name, id, address, port: input.port, tags: Object.fromEntries(tags), ttlMs: ttl };
+  return { ok: true, req };
 }
 
 /** Catalog key of an instance. */

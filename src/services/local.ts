@@ -1,13 +1,17 @@
+import { fail, type Failure } from "../errors/index.js";
 import {
   instanceKey,
   normalize,
   type RegisterInput,
   sameInstance,
-  ServiceRefusal,
   type ServiceInstance,
   type ServiceLimits,
 } from "./instance.js";
 import type { Removal, Snapshot } from "./snapshot.js";
+
+/** A registration taken (`changed` false for a refresh that changed nothing), or why it was refused. */
+export type RegisterServiceResult =
+  { readonly ok: true; readonly instance: ServiceInstance; readonly changed: boolean } | Failure;
 
 /** Most recent removals a snapshot remembers, so peers can tell a deregister from an expiry. */
 const MAX_REMEMBERED_REMOVALS = 256;
@@ -41,15 +45,17 @@ export class LocalServices {
   }
 
   /** Registers or refreshes (a TTL instance's heartbeat is registering again). */
-  register(input: RegisterInput, nowMs: number): { instance: ServiceInstance; changed: boolean } {
-    const req = normalize(input, this.node, this.defaultAddress(), this.limits);
+  register(input: RegisterInput, nowMs: number): RegisterServiceResult {
+    const checked = normalize(input, this.node, this.defaultAddress(), this.limits);
+    if (!checked.ok) return checked;
+    const { req } = checked;
     const key = instanceKey(req.name, req.id);
     const old = this.held.get(key);
     if (!old && this.held.size >= this.limits.maxServicesPerNode) {
-      throw new ServiceRefusal(
-        "exhausted",
-        "name",
+      return fail(
+        "RESOURCE_EXHAUSTED",
         `this gateway holds ${this.held.size} service instances, the most it allows (maxServicesPerNode)`,
+        "name",
       );
     }
     const instance: ServiceInstance = {
@@ -66,7 +72,7 @@ export class LocalServices {
     const changed = !old || !sameInstance(old.instance, instance);
     this.held.set(key, { instance: changed ? instance : old.instance, refreshedAtMs: nowMs });
     if (changed) this.bump(key, null);
-    return { instance: changed ? instance : old.instance, changed };
+    return { ok: true, instance: changed ? instance : old.instance, changed };
   }
 
   deregister(name: string, id: string): boolean {

@@ -1,36 +1,30 @@
-import type { Logger } from "../observe/index.js";
-import type { Metrics } from "../observe/index.js";
+import type { Logger, Metrics } from "../observe/index.js";
+import {
+  DEFAULT_REPLICATOR_OPTIONS,
+  type Replica,
+  type ReplicationLink,
+  Replicator,
+  type ReplicatorOptions,
+} from "../replication/index.js";
 import type { Clock, Rng, TimerHandle } from "../transport/index.js";
 import type { Catalog } from "./catalog.js";
-import { type RegisterInput, type ServiceInstance, ServiceRefusal } from "./instance.js";
-import type { LocalServices } from "./local.js";
+import type { RegisterInput } from "./instance.js";
+import type { LocalServices, RegisterServiceResult } from "./local.js";
 import { compareVersions, type Snapshot } from "./snapshot.js";
-import { type CatalogMessage, decodeCatalog, encodeCatalog, type VersionRow } from "./wire.js";
+import { catalogCodec, type VersionRow } from "./wire.js";
+
+/** The catalog's channel id in the bus's Channels mux (the first byte of its overlay requests). */
+export const SERVICES_CHANNEL = 4;
 
 /** How the catalog reaches its peers (the channel mux over the overlay in the agent). */
-export interface CatalogLink {
-  /** Overlay addresses of the live members other than this node. */
-  peers(): string[];
+export interface CatalogLink extends ReplicationLink {
   /** Whether `node` is a live (alive or suspect) member: snapshots of other nodes are ignored. */
   isLive(node: string): boolean;
-  request(to: string, bytes: Uint8Array, timeoutMs: number, done: (reply: Uint8Array | null) => void): void;
-  onRequest(fn: (from: string, bytes: Uint8Array, reply: (bytes: Uint8Array) => void) => void): void;
 }
 
-export interface CatalogSyncOptions {
-  /** Anti-entropy period: one random peer's versions are compared this often. @default 1000 */
-  intervalMs: number;
-  /** Timeout of one exchange. @default 5000 */
-  timeoutMs: number;
-  /** Most pushes in flight at once. @default 16 */
-  maxConcurrentPushes: number;
-}
+export type CatalogSyncOptions = ReplicatorOptions;
 
-export const DEFAULT_CATALOG_SYNC_OPTIONS: CatalogSyncOptions = {
-  intervalMs: 1000,
-  timeoutMs: 5000,
-  maxConcurrentPushes: 16,
-};
+export const DEFAULT_CATALOG_SYNC_OPTIONS: CatalogSyncOptions = DEFAULT_REPLICATOR_OPTIONS;
 
 /**
  * Keeps every gateway's Catalog equal: this node's own registrations
@@ -39,57 +33,53 @@ export const DEFAULT_CATALOG_SYNC_OPTIONS: CatalogSyncOptions = {
  * missed (loss, partitions, late joiners) converges both ways. A node that
  * fails or leaves is dropped by `nodeGone` (the agent calls it on overlay
  * fail/leave events); snapshots of nodes that are not live are ignored, so a
- * stale relay cannot bring a dead node's services back.
+ * stale relay cannot bring a dead node's services back. Counts
+ * catalog_push_failures_total, catalog_dropped_messages_total,
+ * catalog_snapshots_of_gone_nodes_total and catalog_limit_hits_total.
  */
 export class CatalogSync {
-  private timer: TimerHandle | null = null;
+  private readonly engine: Replicator<Snapshot, VersionRow>;
   private ttlTimer: TimerHandle | null = null;
 
   constructor(
     private readonly local: LocalServices,
     private readonly catalog: Catalog,
-    private readonly link: CatalogLink,
+    link: CatalogLink,
     private readonly clock: Clock,
-    private readonly rng: Rng,
-    private readonly log: Logger,
+    rng: Rng,
+    log: Logger,
     private readonly metrics: Metrics,
-    private readonly opts: CatalogSyncOptions = DEFAULT_CATALOG_SYNC_OPTIONS,
+    opts: CatalogSyncOptions = DEFAULT_CATALOG_SYNC_OPTIONS,
   ) {
-    link.onRequest((from, bytes, reply) => reply(encodeCatalog(this.answer(from, bytes))));
+    const replica = catalogReplica(local, catalog, link, metrics);
+    this.engine = new Replicator("catalog", replica, { link, clock, rng, log, metrics }, opts);
   }
 
   start(): void {
-    if (this.timer) return;
+    if (this.engine.running) return;
     // Even empty, this boot's version goes into the version table, so peers holding
     // a previous boot's registrations learn they are gone.
     this.catalog.apply(this.local.snapshot());
-    const tick = () => {
-      this.antiEntropy();
-      this.timer = this.clock.setTimer(this.opts.intervalMs, tick);
-    };
-    this.timer = this.clock.setTimer(this.rng.next() * this.opts.intervalMs, tick);
+    this.engine.start();
   }
 
   stop(): void {
-    if (this.timer) this.clock.clearTimer(this.timer);
+    this.engine.stop();
     if (this.ttlTimer) this.clock.clearTimer(this.ttlTimer);
-    this.timer = null;
     this.ttlTimer = null;
   }
 
-  register(input: RegisterInput): ServiceInstance {
-    let r: ReturnType<LocalServices["register"]>;
-    try {
-      r = this.local.register(input, this.clock.nowMs());
-    } catch (err) {
-      if (err instanceof ServiceRefusal && err.kind === "exhausted") {
-        this.metrics.inc("catalog_limit_hits_total", { limit: err.field });
+  register(input: RegisterInput): RegisterServiceResult {
+    const r = this.local.register(input, this.clock.nowMs());
+    if (!r.ok) {
+      if (r.error.code === "RESOURCE_EXHAUSTED") {
+        this.metrics.inc("catalog_limit_hits_total", { limit: r.error.field ?? "none" });
       }
-      throw err;
+      return r;
     }
     if (r.changed) this.published();
     else this.scheduleTtl();
-    return r.instance;
+    return r;
   }
 
   deregister(name: string, id: string): boolean {
@@ -106,13 +96,13 @@ export class CatalogSync {
 
   /** A member joined or came back: it gets this node's registrations at once. */
   nodeArrived(address: string): void {
-    if (this.local.size > 0) this.push([address]);
+    if (this.local.size > 0) this.engine.push([this.local.snapshot()], [address]);
   }
 
   /** The local registrations changed: apply them here and push them to every peer. */
   private published(): void {
     this.catalog.apply(this.local.snapshot());
-    this.push(this.link.peers());
+    this.engine.push([this.local.snapshot()]);
     this.scheduleTtl();
   }
 
@@ -127,100 +117,53 @@ export class CatalogSync {
       else this.scheduleTtl();
     });
   }
+}
 
-  private push(peers: string[]): void {
-    const bytes = encodeCatalog({ t: "push", snapshots: [this.local.snapshot()] });
-    const queue = [...peers];
-    const next = () => {
-      const to = queue.shift();
-      if (to === undefined) return;
-      this.link.request(to, bytes, this.opts.timeoutMs, (reply) => {
-        if (reply === null) this.metrics.inc("catalog_push_failures_total");
-        next();
-      });
-    };
-    for (let i = 0; i < Math.min(this.opts.maxConcurrentPushes, queue.length); i++) next();
-  }
-
-  private rows(): VersionRow[] {
-    const rows: VersionRow[] = [];
-    for (const node of this.catalog.knownNodes()) {
-      const v = this.catalog.version(node);
-      if (v) rows.push([node, v.bootMs, v.counter]);
-    }
-    return rows;
-  }
-
-  private antiEntropy(): void {
-    const peers = this.link.peers();
-    if (peers.length === 0) return;
-    const peer = peers[this.rng.int(peers.length)]!;
-    this.link.request(
-      peer,
-      encodeCatalog({ t: "summary", rows: this.rows() }),
-      this.opts.timeoutMs,
-      (reply) => {
-        if (reply === null) return;
-        const d = decodeCatalog(reply);
-        if (!d.ok || d.msg.t !== "answer") return this.dropped(peer, d.ok ? "unexpected reply" : d.error);
-        this.take(d.msg.snapshots);
-        const mine = d.msg.want.map((n) => this.catalog.snapshotOf(n)).filter((s) => s !== undefined);
-        if (mine.length > 0) {
-          this.link.request(
-            peer,
-            encodeCatalog({ t: "push", snapshots: mine }),
-            this.opts.timeoutMs,
-            () => {},
-          );
-        }
-      },
-    );
-  }
-
-  private take(snaps: readonly Snapshot[]): void {
-    for (const s of snaps) {
-      // Only the owner speaks for its own registrations.
-      if (s.node === this.local.node) continue;
-      if (!this.link.isLive(s.node)) {
-        this.metrics.inc("catalog_snapshots_of_gone_nodes_total");
-        continue;
+/** The catalog as the engine sees it: one snapshot per node, versioned by (bootMs, counter). */
+function catalogReplica(
+  local: LocalServices,
+  catalog: Catalog,
+  link: CatalogLink,
+  metrics: Metrics,
+): Replica<Snapshot, VersionRow> {
+  return {
+    codec: catalogCodec(),
+    summarize() {
+      const rows: VersionRow[] = [];
+      for (const node of catalog.knownNodes()) {
+        const v = catalog.version(node);
+        if (v) rows.push([node, v.bootMs, v.counter]);
       }
-      this.catalog.apply(s);
-    }
-  }
-
-  /** Serves a peer's push or version table. */
-  private answer(from: string, bytes: Uint8Array): CatalogMessage {
-    const d = decodeCatalog(bytes);
-    if (!d.ok) {
-      this.dropped(from, d.error);
-      return { t: "ack" };
-    }
-    const m = d.msg;
-    if (m.t === "push") {
-      this.take(m.snapshots);
-      return { t: "ack" };
-    }
-    if (m.t !== "summary") return { t: "ack" };
-    const theirs = new Map(m.rows.map(([node, bootMs, counter]) => [node, { bootMs, counter }]));
-    const newer: Snapshot[] = [];
-    for (const node of this.catalog.knownNodes()) {
-      const mine = this.catalog.snapshotOf(node);
-      const t = theirs.get(node);
-      if (mine && (!t || compareVersions(mine, t) > 0)) newer.push(mine);
-    }
-    const want = m.rows
-      .filter(([node, bootMs, counter]) => {
-        if (node === this.local.node || !this.link.isLive(node)) return false;
-        const mine = this.catalog.version(node);
-        return !mine || compareVersions({ bootMs, counter }, mine) > 0;
-      })
-      .map(([node]) => node);
-    return { t: "answer", snapshots: newer, want };
-  }
-
-  private dropped(from: string, why: string): void {
-    this.metrics.inc("catalog_dropped_messages_total");
-    this.log.debug("catalog: dropped a sync message", { from, why });
-  }
+      return rows;
+    },
+    diff(rows) {
+      const theirs = new Map(rows.map(([node, bootMs, counter]) => [node, { bootMs, counter }]));
+      const newer: Snapshot[] = [];
+      for (const node of catalog.knownNodes()) {
+        const mine = catalog.snapshotOf(node);
+        const t = theirs.get(node);
+        if (mine && (!t || compareVersions(mine, t) > 0)) newer.push(mine);
+      }
+      const want = rows
+        .filter(([node, bootMs, counter]) => {
+          if (node === local.node || !link.isLive(node)) return false;
+          const mine = catalog.version(node);
+          return !mine || compareVersions({ bootMs, counter }, mine) > 0;
+        })
+        .map(([node]) => node);
+      return { newer, want };
+    },
+    take(snaps) {
+      for (const s of snaps) {
+        // Only the owner speaks for its own registrations.
+        if (s.node === local.node) continue;
+        if (!link.isLive(s.node)) {
+          metrics.inc("catalog_snapshots_of_gone_nodes_total");
+          continue;
+        }
+        catalog.apply(s);
+      }
+    },
+    itemsFor: (nodes) => nodes.map((n) => catalog.snapshotOf(n)).filter((s) => s !== undefined),
+  };
 }

@@ -1,4 +1,4 @@
-import { pack, unpack } from "msgpackr";
+import { boundedList, type ItemCodec, type ReplicationMessage } from "../replication/index.js";
 import type { ServiceInstance } from "./instance.js";
 import type { Removal, Snapshot } from "./snapshot.js";
 
@@ -21,58 +21,19 @@ export const DEFAULT_CATALOG_WIRE_LIMITS: CatalogWireLimits = {
 /** [node, bootMs, counter]: which version of a node's registrations a gateway holds. */
 export type VersionRow = [string, number, number];
 
-export type CatalogMessage =
-  | { t: "push"; snapshots: Snapshot[] }
-  | { t: "summary"; rows: VersionRow[] }
-  | { t: "answer"; snapshots: Snapshot[]; want: string[] }
-  | { t: "ack" };
+export type CatalogMessage = ReplicationMessage<Snapshot, VersionRow>;
 
-export function encodeCatalog(m: CatalogMessage): Uint8Array {
-  switch (m.t) {
-    case "push":
-      return pack([1, m.snapshots.map(snapToWire)]);
-    case "summary":
-      return pack([2, m.rows]);
-    case "answer":
-      return pack([3, m.snapshots.map(snapToWire), m.want]);
-    case "ack":
-      return pack([4]);
-  }
-}
-
-type Decoded = { ok: true; msg: CatalogMessage } | { ok: false; error: string };
-
-/** Never throws: malformed input comes back as an error string. */
-export function decodeCatalog(
-  bytes: Uint8Array,
+/** The catalog's items on the replication wire: one node's snapshot each, summarized by node. */
+export function catalogCodec(
   limits: CatalogWireLimits = DEFAULT_CATALOG_WIRE_LIMITS,
-): Decoded {
-  if (bytes.length > limits.maxMessageBytes) return { ok: false, error: "message too large" };
-  let raw: unknown;
-  try {
-    raw = unpack(bytes);
-  } catch {
-    return { ok: false, error: "not msgpack" };
-  }
-  if (!Array.isArray(raw)) return { ok: false, error: "not a catalog message" };
-  const [tag, a, b] = raw as [unknown, unknown, unknown];
-  if (tag === 4) return { ok: true, msg: { t: "ack" } };
-  if (tag === 2) {
-    const rows = list(a, limits.maxItems);
-    if (!rows || !rows.every(isVersionRow)) return { ok: false, error: "bad summary" };
-    return { ok: true, msg: { t: "summary", rows: rows as VersionRow[] } };
-  }
-  if (tag === 1 || tag === 3) {
-    const items = list(a, limits.maxItems);
-    const snapshots = items?.map((s) => snapFromWire(s, limits));
-    if (!snapshots || snapshots.some((s) => s === null)) return { ok: false, error: "bad snapshot" };
-    const snaps = snapshots as Snapshot[];
-    if (tag === 1) return { ok: true, msg: { t: "push", snapshots: snaps } };
-    const want = list(b, limits.maxItems);
-    if (!want || !want.every((w) => typeof w === "string")) return { ok: false, error: "bad want list" };
-    return { ok: true, msg: { t: "answer", snapshots: snaps, want: want as string[] } };
-  }
-  return { ok: false, error: `unknown message tag ${String(tag)}` };
+): ItemCodec<Snapshot, VersionRow> {
+  return {
+    names: { message: "catalog", item: "snapshot" },
+    limits,
+    encodeItem: snapToWire,
+    decodeItem: (v) => snapFromWire(v, limits),
+    isRow: isVersionRow,
+  };
 }
 
 function snapToWire(s: Snapshot): unknown[] {
@@ -98,8 +59,8 @@ function snapFromWire(v: unknown, limits: CatalogWireLimits): Snapshot | null {
   if (!Array.isArray(v) || v.length !== 5) return null;
   const [node, bootMs, counter, rawInstances, rawRemovals] = v as unknown[];
   if (!isText(node) || !isCount(bootMs) || !isCount(counter)) return null;
-  const items = list(rawInstances, limits.maxInstances);
-  const removed = list(rawRemovals, limits.maxInstances);
+  const items = boundedList(rawInstances, limits.maxInstances);
+  const removed = boundedList(rawRemovals, limits.maxInstances);
   if (!items || !removed) return null;
   const instances: ServiceInstance[] = [];
   for (const raw of items) {
@@ -148,10 +109,6 @@ function tagsFromWire(v: unknown): Record<string, string> | null {
   return out;
 }
 
-function list(v: unknown, max: number): unknown[] | null {
-  return Array.isArray(v) && v.length <= max ? v : null;
-}
-
 function isText(v: unknown): v is string {
   return typeof v === "string" && v.length > 0 && v.length <= 1024;
 }
@@ -160,6 +117,6 @@ function isCount(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 
-function isVersionRow(v: unknown): boolean {
+function isVersionRow(v: unknown): v is VersionRow {
   return Array.isArray(v) && v.length === 3 && isText(v[0]) && isCount(v[1]) && isCount(v[2]);
 }

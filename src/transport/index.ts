@@ -14,3 +14,4 @@ export { realClock } from "./real-clock.js";
 export { toMs, type Duration } from "./duration.js";
 export { SimNetwork, type LinkConditions, type SimHost, type SimOptions, type SimStats } from "./sim.js";
 export { NetTransport, splitAddress, joinAddress, type NetTransportOptions } from "./net-transport.js";
+export { periodic, type PeriodicTimer } from "./periodic.js";

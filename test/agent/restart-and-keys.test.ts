@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { generateKey } from "../../src/cli/keyring-file.js";
+import { generateKey } from "../../src/cli/internal.js";
 import { connect, type Member, MemberStatus } from "../../src/sdk/index.js";
 import { type AgentProcess, startAgentProcess } from "../support/agent-process.js";
 import { REPO } from "../support/schema.js";

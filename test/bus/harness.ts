@@ -3,7 +3,7 @@ import { Keyring, Overlay, lanConfig, type OverlayConfig } from "../../src/overl
 import { MemoryMetrics } from "../../src/observe/index.js";
 import {
   Bus,
-  Channel,
+  BUS_CHANNEL,
   Channels,
   MemoryLogStore,
   decodeBusMessage,
@@ -105,7 +105,7 @@ export class BusCluster {
     const counts = this.payloadBytes.get(name) ?? new Map<string, number>();
     this.payloadBytes.set(name, counts);
     channels.observe((ch, _kind, _from, payload) => {
-      if (ch !== Channel.Bus) return;
+      if (ch !== BUS_CHANNEL) return;
       const r = decodeBusMessage(payload, limits);
       if (!r.ok || (r.msg.kind !== "push" && r.msg.kind !== "sync-resp")) return;
       for (const d of r.msg.digests) counts.set(d.type, (counts.get(d.type) ?? 0) + d.payload.length);

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { BatchWriter, Kind, encodeSyncReq } from "../../src/bus/codec.js";
+import { BatchWriter, Kind, encodeSyncReq } from "../../src/bus/internal.js";
 import type { Digest } from "../../src/bus/index.js";
 import { BusCluster, Collector, nodeNames, seedFor } from "./harness.js";
 

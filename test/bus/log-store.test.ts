@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileLogStore, MemoryLogStore, type Digest, type LogStore } from "../../src/bus/index.js";
-import { streamKey } from "../../src/bus/digest.js";
+import { streamKey } from "../../src/bus/internal.js";
 
 const K = streamKey("o", "T");
 const d = (typeSeq: number, over: Partial<Digest> = {}): Digest => ({

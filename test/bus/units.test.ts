@@ -2,18 +2,16 @@ import { Unpackr } from "msgpackr";
 import { describe, expect, it } from "vitest";
 import {
   Channels,
+  decodeBusMessage,
   DEFAULT_BUS_CONFIG,
   decodeInterest,
   encodeInterest,
+  Subscription,
   typeHash,
+  type ChannelOverlay,
   type Digest,
 } from "../../src/bus/index.js";
-import { BatchWriter, Kind, decodeBusMessage, msgpackRecords } from "../../src/bus/codec.js";
-import { fastRecords } from "../../src/bus/fast-records.js";
-import { Stream } from "../../src/bus/stream.js";
-import { Subscription } from "../../src/bus/subscription.js";
-import { streamKey } from "../../src/bus/digest.js";
-import type { ChannelOverlay } from "../../src/bus/channels.js";
+import { BatchWriter, fastRecords, Kind, msgpackRecords, Stream, streamKey } from "../../src/bus/internal.js";
 
 const cfg = DEFAULT_BUS_CONFIG;
 const d = (typeSeq: number, over: Partial<Digest> = {}): Digest => ({
@@ -146,9 +144,9 @@ describe("channel mux", () => {
       gauge: () => {},
     });
     const got: string[] = [];
-    ch.onPacket(1, (from, p) => got.push(`1:${from}:${[...p]}`));
-    ch.onPacket(2, (from, p) => got.push(`2:${from}:${[...p]}`));
-    ch.onRequest(3, (_from, p, reply) => reply(new Uint8Array([...p, 9])));
+    ch.claim(1, "one").onPacket((from, p) => got.push(`1:${from}:${[...p]}`));
+    ch.claim(2, "two").onPacket((from, p) => got.push(`2:${from}:${[...p]}`));
+    ch.claim(3, "three").onRequest((_from, p, reply) => reply(new Uint8Array([...p, 9])));
     const seen: string[] = [];
     ch.observe((c, kind, _from, p) => seen.push(`${c}/${kind}/${p.length}`));
     packetFn("a", new Uint8Array([1, 7, 8]));
@@ -168,7 +166,9 @@ describe("channel mux", () => {
     ch.request(2, "x", new Uint8Array([1, 2, 3]), 100, (p) => (r = [...(p ?? [])]));
     expect(r).toEqual([4]);
     expect(seen).toEqual(["1/packet/2", "2/packet/1", "3/request/1", "2/reply/1"]);
-    expect(() => ch.onPacket(0, () => {})).toThrow(/1\.\.255/);
+    expect(() => ch.claim(0, "zero")).toThrow(/1\.\.255/);
+    expect(ch.claim(2, "two")).toBe(ch.claim(2, "two"));
+    expect(() => ch.claim(2, "kv")).toThrow("channel 2 is already claimed by two; kv must pick a free id");
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { GATEWAY_NODE_FLAGS, missingNodeFlags } from "../../src/cli/node-flags.js";
+import { GATEWAY_NODE_FLAGS, missingNodeFlags } from "../../src/cli/internal.js";
 
 describe("gateway node flags", () => {
   it("bin/hearsay.js passes exactly GATEWAY_NODE_FLAGS on its shebang line", () => {

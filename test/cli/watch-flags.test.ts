@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../src/cli/flags.js";
-import { planWatch, type WatchOpts } from "../../src/cli/watch-cmd.js";
+import { planWatch, UsageError, type WatchOpts } from "../../src/cli/internal.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hearsay-watch-flags-"));
 const tpl = join(dir, "ok.mustache");

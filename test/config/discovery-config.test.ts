@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { discoveryFlags } from "../../src/cli/discovery-flags.js";
+import { discoveryFlags } from "../../src/cli/internal.js";
 import { buildAgentConfig, DEFAULT_MULTICAST, parseConfigText, parseSeed } from "../../src/config/index.js";
 
 const build = (input: Parameters<typeof buildAgentConfig>[0]) => buildAgentConfig(input, "h");

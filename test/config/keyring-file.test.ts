@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateKey, parseKeyring, readKeyringFile } from "../../src/cli/keyring-file.js";
+import { generateKey, parseKeyring, readKeyringFile } from "../../src/cli/internal.js";
 
 describe("keyring file", () => {
   it("reads keys, primary first", async () => {

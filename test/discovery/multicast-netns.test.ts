@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateKey } from "../../src/cli/keyring-file.js";
+import { generateKey } from "../../src/cli/internal.js";
 import { aliveNames, logged, until } from "./support/cluster.js";
 import { NetnsLan, type NsAgent, startNsAgent } from "./support/netns.js";
 

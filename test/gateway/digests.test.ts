@@ -270,6 +270,12 @@ describe("publish and subscribe across three gateways", () => {
     expect(err.code).toBe(grpc.status.NOT_FOUND);
     expect(err.details).toMatch(/^digests\[2\]/);
     expect(err.details).toMatch(/2 accepted before it/);
+    // Refused in the middle of its request: the index is still the one in the stream.
+    const mid = [newDigest(5), newDigest(6), newDigest(7), { ...newDigest(8), type: "nope.Nope" }];
+    const err2 = await publishStream(stubs[0]!, mid, 2).catch((e) => e);
+    expect(err2.details).toBe(
+      'digests[3].type: digest type "nope.Nope" is not registered (3 accepted before it)',
+    );
   });
 
   it("refuses subscriptions to unknown types and empty type lists", async () => {

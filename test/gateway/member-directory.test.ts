@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemberEventKind, type MemberEvent } from "../../src/gen/proto/hearsay/v1/types.js";
-import { MemberDirectory } from "../../src/gateway/members.js";
-import type { MemberChange, MemberView, NodeView } from "../../src/gateway/node-view.js";
+import type { MemberChange, MemberView, NodeView } from "../../src/gateway/index.js";
+import { MemberDirectory } from "../../src/gateway/internal.js";
 
 /** A membership table driven by the test, behind the same NodeView the agent adapts the overlay to. */
 class Table implements NodeView {

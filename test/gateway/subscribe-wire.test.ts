@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SubscribeResponse } from "../../src/gen/proto/hearsay/v1/gateway.js";
 import type { Digest } from "../../src/gen/proto/hearsay/v1/types.js";
-import type { BusDigest } from "../../src/gateway/digest-bus.js";
-import { encodeDigestBatch, GatewayServiceWithRawSubscribe } from "../../src/gateway/subscribe-wire.js";
+import type { BusDigest } from "../../src/gateway/index.js";
+import { encodeDigestBatch, GatewayServiceWithRawSubscribe } from "../../src/gateway/internal.js";
 
 // The hand-written Subscribe batch encoder must write exactly what the
 // generated encoder writes for the proto digests DigestService builds.

@@ -1,7 +1,16 @@
 import { pack } from "msgpackr";
 import { describe, expect, it } from "vitest";
 import { SeededRng } from "../../src/transport/index.js";
-import { DEFAULT_CODEC_LIMITS, PROTOCOL_VERSION, Tag, decodeFrame, encodeCompound, encodeMessage, encodePart, type Message } from "../../src/overlay/index.js";
+import {
+  DEFAULT_CODEC_LIMITS,
+  PROTOCOL_VERSION,
+  Tag,
+  decodeFrame,
+  encodeCompound,
+  encodeMessage,
+  encodePart,
+  type Message,
+} from "../../src/overlay/index.js";
 
 const samples: Message[] = [
   { type: "ping", seq: 7, target: "n2", sourceName: "n1", sourceAddr: "10.0.0.1:7946" },

@@ -1,5 +1,12 @@
 import { SimNetwork, type SimHost, type SimOptions } from "../../src/transport/index.js";
-import { Keyring, Overlay, lanConfig, type MemberEvent, type MemberStatus, type OverlayConfig } from "../../src/overlay/index.js";
+import {
+  Keyring,
+  Overlay,
+  lanConfig,
+  type MemberEvent,
+  type MemberStatus,
+  type OverlayConfig,
+} from "../../src/overlay/index.js";
 import { MemoryMetrics, type Logger } from "../../src/observe/index.js";
 
 /** A seed from HEARSAY_SEED (to replay a failure) or the test's default. */

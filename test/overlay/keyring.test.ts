@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Keyring } from "../../src/overlay/index.js";
-import { ReplayCache } from "../../src/overlay/keyring.js";
+import { ReplayCache } from "../../src/overlay/internal.js";
 
 const k1 = randomBytes(32);
 const k2 = randomBytes(32);

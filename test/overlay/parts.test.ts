@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { SimNetwork } from "../../src/transport/index.js";
-import { Awareness, BroadcastQueue, Suspicion, remainingSuspicionMs, retransmitLimit, suspicionTimeoutMs, pushPullScaleMs, lanConfig, validateConfig } from "../../src/overlay/index.js";
+import {
+  Awareness,
+  BroadcastQueue,
+  Suspicion,
+  remainingSuspicionMs,
+  retransmitLimit,
+  suspicionTimeoutMs,
+  pushPullScaleMs,
+  lanConfig,
+  validateConfig,
+} from "../../src/overlay/index.js";
 
 describe("formulas", () => {
   it("suspicion min timeout = mult x max(1, log10 N) x probe interval", () => {

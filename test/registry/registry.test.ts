@@ -173,12 +173,12 @@ describe("Registry rules", () => {
     }
     const bogus = encodeSync({
       t: "push",
-      entries: [{ ...greetingEntry(), files: [{ path: "g.proto", content: "garbage {{" }] }],
+      items: [{ ...greetingEntry(), files: [{ path: "g.proto", content: "garbage {{" }] }],
     });
     const d = decodeSync(bogus);
     expect(d.ok).toBe(true);
     const reg = registry();
-    if (d.ok && d.msg.t === "push") expect(reg.merge(d.msg.entries[0]!)).toBe("invalid");
+    if (d.ok && d.msg.t === "push") expect(reg.merge(d.msg.items[0]!)).toBe("invalid");
     expect(reg.size).toBe(0);
     const rows = Array.from({ length: 10_001 }, () => ["a", 1, "f"]);
     expect(decodeSync(encodeSync({ t: "summary", rows: rows as never })).ok).toBe(false);

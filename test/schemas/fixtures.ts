@@ -6,11 +6,11 @@ import { expect } from "vitest";
 import {
   compileSchema,
   type CompiledType,
-  type SchemaError,
   type SchemaInput,
   type SchemaLimits,
   type SourceFile,
 } from "../../src/schemas/index.js";
+import type { Problem } from "../../src/errors/index.js";
 
 export const COMMON_PROTO = `syntax = "proto3";
 package demo.common;
@@ -200,7 +200,7 @@ export function compileOk(input: SchemaInput, limits?: Partial<SchemaLimits>): C
 }
 
 /** Asserts a failed result and returns its error. */
-export function errorOf(r: { ok: boolean; error?: SchemaError }): SchemaError {
+export function errorOf(r: { ok: boolean; error?: Problem }): Problem {
   if (r.ok || r.error === undefined) expect.fail("expected a failure, got ok");
   return r.error;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compileSchema, type SchemaError } from "../../src/schemas/index.js";
+import type { Problem } from "../../src/errors/index.js";
+import { compileSchema } from "../../src/schemas/index.js";
 import {
   EVENT_FILES,
   EVERYTHING_FILES,
@@ -32,7 +33,7 @@ function randomBytes(next: () => number, n: number): Uint8Array {
 const CODES = ["INVALID_ARGUMENT", "RESOURCE_EXHAUSTED"];
 
 /** A result, never a throw: ok, or one of the expected codes with a message. */
-function expectCleanOutcome(r: { ok: boolean; error?: SchemaError }, codes = CODES): void {
+function expectCleanOutcome(r: { ok: boolean; error?: Problem }, codes = CODES): void {
   if (!r.ok) {
     expect(codes).toContain(r.error!.code);
     expect(r.error!.message.length).toBeGreaterThan(0);

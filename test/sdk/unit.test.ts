@@ -1,8 +1,6 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
-import { CursorState } from "../../src/sdk/cursor.js";
-import { toNewDigest } from "../../src/sdk/digest.js";
 import {
   backoffDelayMs,
   bufCodec,
@@ -10,11 +8,16 @@ import {
   cursorToJson,
   descriptorSet,
   errorFromCode,
+  fromGrpcError,
+  HearsayError,
+  Internal,
   InvalidArgument,
   isRetryable,
   NotFound,
   tsProtoCodec,
+  Unavailable,
 } from "../../src/sdk/index.js";
+import { CursorState, toNewDigest } from "../../src/sdk/internal.js";
 import { bufDescriptor, bufGreeting, EVENT_FILES } from "./fixtures.js";
 
 describe("SDK building blocks (no gateway)", () => {
@@ -79,5 +82,22 @@ describe("SDK building blocks (no gateway)", () => {
     expect(isRetryable(errorFromCode(14, "down"))).toBe(true);
     expect(isRetryable(errorFromCode(5, "gone"))).toBe(false);
     expect(isRetryable(errorFromCode(7, "no"))).toBe(false);
+  });
+
+  it("each class fixes its code; a gRPC error becomes its class with the ServiceError as cause", () => {
+    const down = new Unavailable("gateway gone");
+    expect(down).toMatchObject({ code: 14, codeName: "UNAVAILABLE", message: "gateway gone" });
+    expect(down).toBeInstanceOf(HearsayError);
+    const status = Object.assign(new Error("5 NOT_FOUND: x"), { code: 5, details: "x" });
+    const e = fromGrpcError(status);
+    expect(e).toBeInstanceOf(NotFound);
+    expect(e.message).toBe("x");
+    expect(e.cause).toBe(status);
+    expect(fromGrpcError(e)).toBe(e);
+    // UNKNOWN (a broken stream) is Internal and retried; ABORTED is Internal and not, as before.
+    const unknown = fromGrpcError({ code: 2, details: "stream broke" });
+    expect(unknown).toBeInstanceOf(Internal);
+    expect(isRetryable(unknown)).toBe(true);
+    expect(isRetryable(fromGrpcError({ code: 10, details: "aborted" }))).toBe(false);
   });
 });

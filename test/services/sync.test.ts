@@ -96,7 +96,10 @@ describe("replicated service catalog (simulator)", () => {
     const cluster = formed(names);
     const nodes = withCatalogs(cluster, names);
     const inst = nodes.get("n4")!.sync.register(kafka(9092));
-    expect(inst).toMatchObject({ id: "n4:kafka:9092", node: "n4", address: "10.0.0.4", health: "passing" });
+    expect(inst).toMatchObject({
+      ok: true,
+      instance: { id: "n4:kafka:9092", node: "n4", address: "10.0.0.4", health: "passing" },
+    });
     nodes.get("n9")!.sync.register(kafka(9093));
     expect(
       cluster.sim.runUntil(() => [...nodes.values()].every((n) => n.catalog.list().length === 2), "5s"),

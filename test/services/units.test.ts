@@ -2,14 +2,18 @@ import { pack } from "msgpackr";
 import { describe, expect, it } from "vitest";
 import {
   Catalog,
+  catalogCodec,
   type CatalogMessage,
-  decodeCatalog,
   DEFAULT_SERVICE_LIMITS,
-  encodeCatalog,
   LocalServices,
-  ServiceRefusal,
+  type RegisterServiceResult,
   type Snapshot,
 } from "../../src/services/index.js";
+import type { Problem } from "../../src/errors/index.js";
+import { decodeMessage, encodeMessage } from "../../src/replication/index.js";
+
+const codec = catalogCodec();
+const decodeCatalog = (bytes: Uint8Array) => decodeMessage(codec, bytes);
 
 const base = { name: "zk", id: "", address: "", port: 2181, tags: {}, ttlMs: 0 };
 
@@ -17,20 +21,20 @@ function local(limits = DEFAULT_SERVICE_LIMITS): LocalServices {
   return new LocalServices("n1", 1000, () => "10.1.1.1", limits);
 }
 
-function refusal(fn: () => unknown): ServiceRefusal {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ServiceRefusal) return err;
-    throw err;
-  }
-  throw new Error("expected a refusal");
+function refusal(r: RegisterServiceResult): Problem {
+  if (r.ok) throw new Error("expected a refusal");
+  return r.error;
+}
+
+function taken(r: RegisterServiceResult): Extract<RegisterServiceResult, { ok: true }> {
+  if (!r.ok) throw new Error(`refused: ${r.error.field}: ${r.error.message}`);
+  return r;
 }
 
 describe("LocalServices", () => {
   it("fills defaults, refreshes without a version bump, and names the field it refuses", () => {
     const l = local();
-    const r = l.register(base, 5);
+    const r = taken(l.register(base, 5));
     expect(r.instance).toMatchObject({
       id: "n1:zk:2181",
       address: "10.1.1.1",
@@ -39,45 +43,51 @@ describe("LocalServices", () => {
     });
     expect(r.changed).toBe(true);
     const v = l.snapshot().counter;
-    expect(l.register(base, 50).changed).toBe(false);
+    expect(taken(l.register(base, 50)).changed).toBe(false);
     expect(l.snapshot().counter).toBe(v);
     expect(l.register({ ...base, tags: { a: "b" } }, 60)).toMatchObject({
       changed: true,
       instance: { registeredAtMs: 5 },
     });
 
+    const invalid = "INVALID_ARGUMENT";
+    const exhausted = "RESOURCE_EXHAUSTED";
     const cases: Array<[Partial<typeof base>, string, string]> = [
-      [{ name: "" }, "name", "invalid"],
-      [{ name: "-bad" }, "name", "invalid"],
-      [{ name: "x".repeat(129) }, "name", "invalid"],
-      [{ port: 0 }, "port", "invalid"],
-      [{ port: 70000 }, "port", "invalid"],
-      [{ port: 1.5 }, "port", "invalid"],
-      [{ id: "has space" }, "id", "invalid"],
-      [{ address: "bad host!" }, "address", "invalid"],
-      [{ ttlMs: 10 }, "ttl_ms", "invalid"],
-      [{ ttlMs: -1 }, "ttl_ms", "invalid"],
-      [{ ttlMs: 86_400_001 }, "ttl_ms", "invalid"],
-      [{ tags: { "": "x" } } as never, "tags", "invalid"],
+      [{ name: "" }, "name", invalid],
+      [{ name: "-bad" }, "name", invalid],
+      [{ name: "x".repeat(129) }, "name", invalid],
+      [{ port: 0 }, "port", invalid],
+      [{ port: 70000 }, "port", invalid],
+      [{ port: 1.5 }, "port", invalid],
+      [{ id: "has space" }, "id", invalid],
+      [{ address: "bad host!" }, "address", invalid],
+      [{ ttlMs: 10 }, "ttl_ms", invalid],
+      [{ ttlMs: -1 }, "ttl_ms", invalid],
+      [{ ttlMs: 86_400_001 }, "ttl_ms", invalid],
+      [{ tags: { "": "x" } } as never, "tags", invalid],
       [
         { tags: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, "v"])) } as never,
         "tags",
-        "exhausted",
+        exhausted,
       ],
-      [{ tags: { k: "v".repeat(3000) } } as never, "tags", "exhausted"],
+      [{ tags: { k: "v".repeat(3000) } } as never, "tags", exhausted],
     ];
-    for (const [patch, field, kind] of cases) {
-      const e = refusal(() => l.register({ ...base, ...patch }, 70));
-      expect([e.field, e.kind], JSON.stringify(patch)).toEqual([field, kind]);
+    for (const [patch, field, code] of cases) {
+      const e = refusal(l.register({ ...base, ...patch }, 70));
+      expect([e.field, e.code], JSON.stringify(patch)).toEqual([field, code]);
     }
+    expect(refusal(l.register({ ...base, port: 0 }, 70)).message).toBe("must be 1-65535, got 0");
   });
 
   it("holds at most maxServicesPerNode instances and counts TTL deadlines", () => {
     const l = local({ ...DEFAULT_SERVICE_LIMITS, maxServicesPerNode: 2, criticalGraceMs: 100 });
     l.register({ ...base, port: 1, ttlMs: 1000 }, 0);
     l.register({ ...base, port: 2 }, 0);
-    expect(refusal(() => l.register({ ...base, port: 3 }, 0))).toMatchObject({ kind: "exhausted" });
-    expect(l.register({ ...base, port: 2, tags: { x: "y" } }, 0).changed).toBe(true); // an update still fits
+    expect(refusal(l.register({ ...base, port: 3 }, 0))).toMatchObject({
+      code: "RESOURCE_EXHAUSTED",
+      field: "name",
+    });
+    expect(taken(l.register({ ...base, port: 2, tags: { x: "y" } }, 0)).changed).toBe(true); // an update still fits
     expect(l.nextDeadlineMs()).toBe(1000);
     expect(l.tick(1001)).toBe(true);
     expect(l.list().find((i) => i.port === 1)?.health).toBe("critical");
@@ -145,12 +155,12 @@ describe("catalog wire", () => {
       removals: [["a\u0000j", "expired"]],
     };
     for (const m of [
-      { t: "push", snapshots: [s] },
+      { t: "push", items: [s] },
       { t: "summary", rows: [["n1", 123, 4]] },
-      { t: "answer", snapshots: [s], want: ["n3"] },
+      { t: "answer", items: [s], want: ["n3"] },
       { t: "ack" },
     ] as CatalogMessage[]) {
-      expect(decodeCatalog(encodeCatalog(m))).toEqual({ ok: true, msg: m });
+      expect(decodeCatalog(encodeMessage(codec, m))).toEqual({ ok: true, msg: m });
     }
   });
 
@@ -179,7 +189,7 @@ describe("catalog wire", () => {
       pack([1, [["n1", 1, 1, [["a", "i", "h", 1, JSON.parse('{"__proto__":"x"}'), 0, 1, 1]], []]]]),
     );
     // msgpackr renames the key; either way no prototype is touched.
-    const tags = proto.ok && proto.msg.t === "push" ? proto.msg.snapshots[0]!.instances[0]!.tags : {};
+    const tags = proto.ok && proto.msg.t === "push" ? proto.msg.items[0]!.instances[0]!.tags : {};
     expect(Object.getPrototypeOf(tags)).toBe(Object.prototype);
   });
 });

@@ -1,7 +1,6 @@
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { NetTransport, splitAddress } from "../../src/transport/net-transport.js";
-import type { StreamResult } from "../../src/transport/index.js";
+import { NetTransport, splitAddress, type StreamResult } from "../../src/transport/index.js";
 
 const open: NetTransport[] = [];
 afterEach(() => {

@@ -1,5 +1,5 @@
 import type { SchemaLimits } from "../limits.js";
-import { failure, type SchemaFailure } from "../result.js";
+import { fail, type Failure } from "../../errors/index.js";
 import { utf8Length } from "./utf8.js";
 
 export type JsonObject = { [key: string]: unknown };
@@ -14,19 +14,16 @@ export function isJsonObject(v: unknown): v is JsonObject {
 }
 
 /** Parses a JSON document within maxJsonBytes. */
-export function parseJsonText(
-  text: string,
-  limits: SchemaLimits,
-): { ok: true; value: unknown } | SchemaFailure {
-  if (typeof text !== "string") return failure("INVALID_ARGUMENT", "JSON input must be a string", "json");
+export function parseJsonText(text: string, limits: SchemaLimits): { ok: true; value: unknown } | Failure {
+  if (typeof text !== "string") return fail("INVALID_ARGUMENT", "JSON input must be a string", "json");
   // A UTF-16 unit is at most 3 UTF-8 bytes, so short texts need no counting.
   if (text.length * 3 > limits.maxJsonBytes && utf8Length(text) > limits.maxJsonBytes) {
-    return failure("RESOURCE_EXHAUSTED", `JSON input over maxJsonBytes (${limits.maxJsonBytes})`, "json");
+    return fail("RESOURCE_EXHAUSTED", `JSON input over maxJsonBytes (${limits.maxJsonBytes})`, "json");
   }
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
-    return failure("INVALID_ARGUMENT", `JSON does not parse: ${(err as Error).message}`, "json");
+    return fail("INVALID_ARGUMENT", `JSON does not parse: ${(err as Error).message}`, "json");
   }
 }
 

@@ -1,5 +1,5 @@
 import type { SchemaLimits } from "../limits.js";
-import { failure, type SchemaFailure } from "../result.js";
+import { fail, type Failure } from "../../errors/index.js";
 import { utf8Length } from "./utf8.js";
 
 /** One schema source file; imports / includes are resolved by `path` among the files sent together. */
@@ -24,12 +24,12 @@ export function normalizePath(path: string): string {
 export function checkSources(
   files: readonly SourceFile[] | undefined,
   limits: SchemaLimits,
-): { ok: true; files: Map<string, string> } | SchemaFailure {
+): { ok: true; files: Map<string, string> } | Failure {
   if (files === undefined || files.length === 0) {
-    return failure("INVALID_ARGUMENT", "no schema files sent", "files");
+    return fail("INVALID_ARGUMENT", "no schema files sent", "files");
   }
   if (files.length > limits.maxFiles) {
-    return failure(
+    return fail(
       "RESOURCE_EXHAUSTED",
       `${files.length} schema files exceed maxFiles (${limits.maxFiles})`,
       "files",
@@ -39,14 +39,14 @@ export function checkSources(
   let total = 0;
   for (const [i, file] of files.entries()) {
     if (typeof file?.path !== "string" || typeof file.content !== "string") {
-      return failure("INVALID_ARGUMENT", "file needs a string path and content", `files[${i}]`);
+      return fail("INVALID_ARGUMENT", "file needs a string path and content", `files[${i}]`);
     }
     const path = normalizePath(file.path);
-    if (path === "") return failure("INVALID_ARGUMENT", "file path is empty", `files[${i}].path`);
-    if (out.has(path)) return failure("INVALID_ARGUMENT", `file ${path} sent twice`, `files[${i}].path`);
+    if (path === "") return fail("INVALID_ARGUMENT", "file path is empty", `files[${i}].path`);
+    if (out.has(path)) return fail("INVALID_ARGUMENT", `file ${path} sent twice`, `files[${i}].path`);
     const bytes = utf8Length(file.content);
     if (bytes > limits.maxFileBytes) {
-      return failure(
+      return fail(
         "RESOURCE_EXHAUSTED",
         `file ${path} is ${bytes} bytes, over maxFileBytes (${limits.maxFileBytes})`,
         `files[${i}].content`,
@@ -54,7 +54,7 @@ export function checkSources(
     }
     total += bytes;
     if (total > limits.maxTotalSchemaBytes) {
-      return failure(
+      return fail(
         "RESOURCE_EXHAUSTED",
         `schema files total over maxTotalSchemaBytes (${limits.maxTotalSchemaBytes})`,
         "files",

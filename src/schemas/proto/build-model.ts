@@ -1,5 +1,5 @@
 import type { SchemaLimits } from "../limits.js";
-import { failure, type SchemaFailure } from "../result.js";
+import { fail, type Failure } from "../../errors/index.js";
 import {
   defaultJsonName,
   type ProtoEnum,
@@ -51,7 +51,7 @@ const MAP_KEY_SCALARS = new Set<ProtoScalar>([
   "string",
 ]);
 
-type ModelResult = { ok: true; model: ProtoModel } | SchemaFailure;
+type ModelResult = { ok: true; model: ProtoModel } | Failure;
 
 /** Indexes the definitions, checks every reference and field number, and finds the root message. */
 export function buildProtoModel(
@@ -61,20 +61,20 @@ export function buildProtoModel(
   limits: SchemaLimits,
 ): ModelResult {
   if (rawMessages.length + rawEnums.length > limits.maxTypes) {
-    return failure(
+    return fail(
       "RESOURCE_EXHAUSTED",
       `schema defines ${rawMessages.length + rawEnums.length} types, over maxTypes (${limits.maxTypes})`,
     );
   }
   const enums = new Map<string, ProtoEnum>();
   for (const raw of rawEnums) {
-    if (enums.has(raw.name)) return failure("INVALID_ARGUMENT", `type ${raw.name} is defined twice`);
+    if (enums.has(raw.name)) return fail("INVALID_ARGUMENT", `type ${raw.name} is defined twice`);
     enums.set(raw.name, buildEnum(raw));
   }
   const messages = new Map<string, ProtoMessage>();
   for (const raw of rawMessages) {
     if (messages.has(raw.name) || enums.has(raw.name)) {
-      return failure("INVALID_ARGUMENT", `type ${raw.name} is defined twice`);
+      return fail("INVALID_ARGUMENT", `type ${raw.name} is defined twice`);
     }
     const built = buildMessage(raw);
     if (!built.ok) return built;
@@ -84,7 +84,7 @@ export function buildProtoModel(
     for (const field of message.fields) {
       const t = field.type;
       if ((t.kind === "message" && !messages.has(t.name)) || (t.kind === "enum" && !enums.has(t.name))) {
-        return failure(
+        return fail(
           "INVALID_ARGUMENT",
           `field ${message.name}.${field.name} refers to ${t.name}, which the schema does not define`,
           `${message.name}.${field.name}`,
@@ -94,7 +94,7 @@ export function buildProtoModel(
   }
   if (!messages.has(root)) {
     const what = enums.has(root) ? "is an enum, not a message" : "is not defined in the schema";
-    return failure("NOT_FOUND", `type ${root} ${what}`, "name");
+    return fail("NOT_FOUND", `type ${root} ${what}`, "name");
   }
   return { ok: true, model: { kind: "proto", root, messages, enums } };
 }
@@ -109,7 +109,7 @@ function buildEnum(raw: RawEnum): ProtoEnum {
   return { name: raw.name, values: raw.values, byNumber, byName };
 }
 
-function buildMessage(raw: RawMessage): { ok: true; message: ProtoMessage } | SchemaFailure {
+function buildMessage(raw: RawMessage): { ok: true; message: ProtoMessage } | Failure {
   const fields: ProtoField[] = [];
   const byNumber = new Map<number, ProtoField>();
   const byJsonKey = new Map<string, ProtoField>();
@@ -117,13 +117,13 @@ function buildMessage(raw: RawMessage): { ok: true; message: ProtoMessage } | Sc
   for (const f of raw.fields) {
     const path = `${raw.name}.${f.name}`;
     if (!Number.isInteger(f.number) || f.number < 1 || f.number > MAX_FIELD_NUMBER) {
-      return failure("INVALID_ARGUMENT", `field ${path} has invalid number ${f.number}`, path);
+      return fail("INVALID_ARGUMENT", `field ${path} has invalid number ${f.number}`, path);
     }
     if (byNumber.has(f.number)) {
-      return failure("INVALID_ARGUMENT", `field ${path} reuses number ${f.number}`, path);
+      return fail("INVALID_ARGUMENT", `field ${path} reuses number ${f.number}`, path);
     }
     if (f.mapKey !== undefined && !MAP_KEY_SCALARS.has(f.mapKey)) {
-      return failure("INVALID_ARGUMENT", `map field ${path} has invalid key type ${f.mapKey}`, path);
+      return fail("INVALID_ARGUMENT", `map field ${path} has invalid key type ${f.mapKey}`, path);
     }
     const field: ProtoField = {
       name: f.name,
@@ -141,7 +141,7 @@ function buildMessage(raw: RawMessage): { ok: true; message: ProtoMessage } | Sc
     for (const key of [field.jsonName, field.name]) {
       const other = byJsonKey.get(key);
       if (other !== undefined && other !== field) {
-        return failure(
+        return fail(
           "INVALID_ARGUMENT",
           `fields ${other.name} and ${field.name} share JSON name ${key}`,
           path,

@@ -1,4 +1,5 @@
-import { failure, joinPath, OK, type SchemaCheck } from "../result.js";
+import { fail, OK, type Check } from "../../errors/index.js";
+import { joinPath } from "../path.js";
 import type { ProtoEnum, ProtoField, ProtoModel } from "./model.js";
 import { describeType } from "./wire.js";
 
@@ -10,7 +11,7 @@ import { describeType } from "./wire.js";
  * changed. Allowed: new optional fields, removed optional fields (their number should be reserved),
  * renamed fields (binary only: JSON names change), new enum values, required -> optional.
  */
-export function checkProtoCompatible(older: ProtoModel, newer: ProtoModel): SchemaCheck {
+export function checkProtoCompatible(older: ProtoModel, newer: ProtoModel): Check {
   const queue: [string, string, string][] = [[older.root, newer.root, ""]];
   const seen = new Set<string>();
   while (queue.length > 0) {
@@ -90,5 +91,5 @@ function checkEnum(o: ProtoEnum, n: ProtoEnum, path: string): ReturnType<typeof 
 }
 
 function refuse(message: string, field: string) {
-  return failure("FAILED_PRECONDITION", message, field);
+  return fail("FAILED_PRECONDITION", message, field);
 }

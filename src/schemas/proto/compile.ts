@@ -3,7 +3,7 @@ import { sha256Hex } from "../common/digest.js";
 import { parseJsonText } from "../common/json.js";
 import type { CompiledType, FromJsonResult, SchemaFormat, ToJsonResult } from "../compiled-type.js";
 import type { SchemaLimits } from "../limits.js";
-import { failure, OK, type SchemaCheck } from "../result.js";
+import { fail, OK, type Check } from "../../errors/index.js";
 import { canonicalProto } from "./canonical.js";
 import { decodeProto } from "./decode.js";
 import { encodeProto } from "./encode.js";
@@ -27,7 +27,7 @@ export function compiledProto(
     fingerprint: sha256Hex(canonical),
     model,
     limits,
-    validate(payload: Uint8Array): SchemaCheck {
+    validate(payload: Uint8Array): Check {
       if (!(payload instanceof Uint8Array)) return notBytes();
       return guard("validate", () => {
         const r = decodeProto(model, model.root, payload, limits, false);
@@ -59,7 +59,7 @@ export function compiledProto(
         }
         const payload = encodeProto(model, root, value);
         if (payload.length > limits.maxPayloadBytes) {
-          return failure(
+          return fail(
             "RESOURCE_EXHAUSTED",
             `encoded payload over maxPayloadBytes (${limits.maxPayloadBytes})`,
             "json",

@@ -1,14 +1,15 @@
 import { isUtf8 } from "node:buffer";
 import { decodeUtf8 } from "../common/utf8.js";
 import type { SchemaLimits } from "../limits.js";
-import { failure, joinPath, type SchemaFailure } from "../result.js";
+import { fail, type Failure } from "../../errors/index.js";
+import { joinPath } from "../path.js";
 import type { ProtoField, ProtoMessage, ProtoModel, ProtoScalar, ProtoValueType } from "./model.js";
 import type { MapKey, MessageValue, SingleValue } from "./values.js";
 import { WIRE_LEN, describeType, wireTypeOf } from "./wire.js";
 import { WireReader } from "./wire-reader.js";
 import { defaultScalar, defaultValue, varintValue } from "./scalar-values.js";
 
-export type DecodeResult = { ok: true; value: MessageValue } | SchemaFailure;
+export type DecodeResult = { ok: true; value: MessageValue } | Failure;
 
 /**
  * Decodes a payload strictly against the model: it must parse to its last byte, known fields must
@@ -24,14 +25,10 @@ export function decodeProto(
   build: boolean,
 ): DecodeResult {
   if (bytes.length > limits.maxPayloadBytes) {
-    return failure(
-      "RESOURCE_EXHAUSTED",
-      `payload over maxPayloadBytes (${limits.maxPayloadBytes})`,
-      "payload",
-    );
+    return fail("RESOURCE_EXHAUSTED", `payload over maxPayloadBytes (${limits.maxPayloadBytes})`, "payload");
   }
   const message = model.messages.get(typeName);
-  if (message === undefined) return failure("NOT_FOUND", `type ${typeName} is not in the model`);
+  if (message === undefined) return fail("NOT_FOUND", `type ${typeName} is not in the model`);
   const d = new Decoder(model, bytes, limits, build);
   const out: MessageValue | null = build ? new Map() : null;
   d.message(message, bytes.length, 1, "", out);

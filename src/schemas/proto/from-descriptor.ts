@@ -1,5 +1,5 @@
 import { DEFAULT_SCHEMA_LIMITS, type SchemaLimits } from "../limits.js";
-import { failure, type SchemaFailure } from "../result.js";
+import { fail, type Failure } from "../../errors/index.js";
 import { BUILTIN_FILES } from "./builtin-files.js";
 import { buildProtoModel, type RawEnum, type RawField, type RawMessage } from "./build-model.js";
 import { decodeProto } from "./decode.js";
@@ -8,7 +8,7 @@ import { parseProtoSources, protoModelFromSource, type RawDefinitions } from "./
 import { isPackable, type ProtoModel, type ProtoScalar, type ProtoValueType } from "./model.js";
 import type { MessageValue, SingleValue } from "./values.js";
 
-type ModelResult = { ok: true; model: ProtoModel } | SchemaFailure;
+type ModelResult = { ok: true; model: ProtoModel } | Failure;
 
 /** FieldDescriptorProto.Type numbers of the scalar kinds. */
 const SCALAR_BY_TYPE: ReadonlyMap<number, ProtoScalar> = new Map<number, ProtoScalar>([
@@ -45,10 +45,10 @@ export function protoModelFromDescriptorSet(
   limits: SchemaLimits,
 ): ModelResult {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
-    return failure("INVALID_ARGUMENT", "no descriptor set sent", "descriptorSet");
+    return fail("INVALID_ARGUMENT", "no descriptor set sent", "descriptorSet");
   }
   if (bytes.length > limits.maxDescriptorSetBytes) {
-    return failure(
+    return fail(
       "RESOURCE_EXHAUSTED",
       `descriptor set is ${bytes.length} bytes, over maxDescriptorSetBytes (${limits.maxDescriptorSetBytes})`,
       "descriptorSet",
@@ -59,7 +59,7 @@ export function protoModelFromDescriptorSet(
   if (!decoded.ok) {
     const e = decoded.error;
     const where = e.field !== undefined ? ` (at ${e.field})` : "";
-    return failure(e.code, `descriptor set does not decode: ${e.message}${where}`, "descriptorSet");
+    return fail(e.code, `descriptor set does not decode: ${e.message}${where}`, "descriptorSet");
   }
   const reader = new DescriptorReader();
   for (const file of list(decoded.value, 1)) {
@@ -123,13 +123,10 @@ class DescriptorReader {
   private readonly enums: RawEnum[] = [];
   private readonly mapEntries = new Map<string, MessageValue>();
 
-  file(file: MessageValue): SchemaFailure | undefined {
+  file(file: MessageValue): Failure | undefined {
     const syntax = str(file, 12);
     if (syntax !== "" && syntax !== "proto2" && syntax !== "proto3") {
-      return failure(
-        "INVALID_ARGUMENT",
-        `file ${str(file, 1)} uses syntax "${syntax}", which is not supported`,
-      );
+      return fail("INVALID_ARGUMENT", `file ${str(file, 1)} uses syntax "${syntax}", which is not supported`);
     }
     const pkg = str(file, 2);
     const proto3 = syntax === "proto3";
@@ -147,9 +144,9 @@ class DescriptorReader {
     this.enums.push({ name, values: list(e, 2).map((v) => ({ name: str(v, 1), number: int(v, 2) })) });
   }
 
-  private message(scope: string, m: MessageValue, proto3: boolean): SchemaFailure | undefined {
+  private message(scope: string, m: MessageValue, proto3: boolean): Failure | undefined {
     const name = qualify(scope, str(m, 1));
-    if (this.defined.has(name)) return failure("INVALID_ARGUMENT", `type ${name} is defined twice`);
+    if (this.defined.has(name)) return fail("INVALID_ARGUMENT", `type ${name} is defined twice`);
     this.defined.add(name);
     const options = m.get(7) as MessageValue | undefined;
     if (options?.get(7) === true) this.mapEntries.set(name, m);
@@ -166,7 +163,7 @@ class DescriptorReader {
     return undefined;
   }
 
-  finish(): ({ ok: true } & RawDefinitions) | SchemaFailure {
+  finish(): ({ ok: true } & RawDefinitions) | Failure {
     const messages: RawMessage[] = [];
     for (const [name, pending] of this.messages) {
       if (this.mapEntries.has(name)) continue; // folded into the map fields that use it
@@ -181,7 +178,7 @@ class DescriptorReader {
     return { ok: true, messages, enums: this.enums };
   }
 
-  private field(p: PendingField): RawField | SchemaFailure {
+  private field(p: PendingField): RawField | Failure {
     const f = p.value;
     const name = str(f, 1);
     const path = `${p.owner}.${name}`;
@@ -218,13 +215,13 @@ class DescriptorReader {
     entry: MessageValue,
     jsonName: string | undefined,
     path: string,
-  ): RawField | SchemaFailure {
+  ): RawField | Failure {
     const entryFields = list(entry, 2);
     const key = entryFields.find((e) => int(e, 3) === 1);
     const value = entryFields.find((e) => int(e, 3) === 2);
     const keyScalar = key === undefined ? undefined : SCALAR_BY_TYPE.get(int(key, 5));
     if (value === undefined || keyScalar === undefined) {
-      return failure("INVALID_ARGUMENT", `map field ${path} has a malformed entry type`, path);
+      return fail("INVALID_ARGUMENT", `map field ${path} has a malformed entry type`, path);
     }
     const valueType = this.valueType(value, path);
     if ("ok" in valueType) return valueType;
@@ -240,14 +237,14 @@ class DescriptorReader {
     };
   }
 
-  private valueType(f: MessageValue, path: string): ProtoValueType | SchemaFailure {
+  private valueType(f: MessageValue, path: string): ProtoValueType | Failure {
     const type = int(f, 5);
     const scalar = SCALAR_BY_TYPE.get(type);
     if (scalar !== undefined) return { kind: "scalar", scalar };
     if (type === TYPE_GROUP)
-      return failure("INVALID_ARGUMENT", `field ${path} is a group; groups are not supported`, path);
+      return fail("INVALID_ARGUMENT", `field ${path} is a group; groups are not supported`, path);
     if (type !== TYPE_MESSAGE && type !== TYPE_ENUM) {
-      return failure("INVALID_ARGUMENT", `field ${path} has unknown type number ${type}`, path);
+      return fail("INVALID_ARGUMENT", `field ${path} has unknown type number ${type}`, path);
     }
     const name = str(f, 6).replace(/^\./, "");
     this.references.push(name);

@@ -1,6 +1,7 @@
 import { isJsonObject } from "../common/json.js";
 import type { SchemaLimits } from "../limits.js";
-import { joinPath, type SchemaError } from "../result.js";
+import type { Problem } from "../../errors/index.js";
+import { joinPath } from "../path.js";
 import { NOT_SPECIAL, isProblem, scalarFromJson, show, type JsonParser } from "./json-scalar.js";
 import type { ProtoField, ProtoMessage, ProtoModel, ProtoScalar, ProtoValueType } from "./model.js";
 import type { MapKey, MessageValue, SingleValue } from "./values.js";
@@ -11,7 +12,7 @@ import { wellKnownFromJson } from "./wkt-from-json.js";
  * fields refused, at most one member per oneof, nesting and value counts within the limits.
  */
 export class FromJson implements JsonParser {
-  error: SchemaError | null = null;
+  error: Problem | null = null;
   private values = 0;
 
   constructor(

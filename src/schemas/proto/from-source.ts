@@ -1,12 +1,12 @@
 import protobuf from "protobufjs";
 import { checkSources, normalizePath, type SourceFile } from "../common/sources.js";
 import type { SchemaLimits } from "../limits.js";
-import { failure, type SchemaFailure } from "../result.js";
+import { fail, type Failure } from "../../errors/index.js";
 import { BUILTIN_FILES } from "./builtin-files.js";
 import { buildProtoModel, type RawEnum, type RawField, type RawMessage } from "./build-model.js";
 import { PROTO_SCALARS, type ProtoModel, type ProtoScalar, type ProtoValueType } from "./model.js";
 
-type ModelResult = { ok: true; model: ProtoModel } | SchemaFailure;
+type ModelResult = { ok: true; model: ProtoModel } | Failure;
 
 /** Definitions read from source, before indexing. */
 export interface RawDefinitions {
@@ -32,7 +32,7 @@ export function protoModelFromSource(
 export function parseProtoSources(
   files: readonly SourceFile[] | undefined,
   limits: SchemaLimits,
-): ({ ok: true } & RawDefinitions) | SchemaFailure {
+): ({ ok: true } & RawDefinitions) | Failure {
   const checked = checkSources(files, limits);
   if (!checked.ok) return checked;
   const root = new protobuf.Root();
@@ -47,14 +47,14 @@ export function parseProtoSources(
       const result = protobuf.parse(content, root, { keepCase: true });
       imports = [...(result.imports ?? []), ...(result.weakImports ?? [])];
     } catch (err) {
-      return failure("INVALID_ARGUMENT", `${path}: ${errorText(err)}`, "files");
+      return fail("INVALID_ARGUMENT", `${path}: ${errorText(err)}`, "files");
     }
     for (const raw of imports) {
       const target = normalizePath(raw);
       if (checked.files.has(target) || parsed.has(target)) continue;
       const builtin = BUILTIN_FILES.get(target);
       if (builtin === undefined) {
-        return failure("INVALID_ARGUMENT", `${path} imports "${raw}", which was not sent`, "files");
+        return fail("INVALID_ARGUMENT", `${path} imports "${raw}", which was not sent`, "files");
       }
       pending.push([target, builtin]);
     }
@@ -62,7 +62,7 @@ export function parseProtoSources(
   try {
     root.resolveAll();
   } catch (err) {
-    return failure("INVALID_ARGUMENT", errorText(err), "files");
+    return fail("INVALID_ARGUMENT", errorText(err), "files");
   }
   const messages: RawMessage[] = [];
   const enums: RawEnum[] = [];
@@ -85,7 +85,7 @@ export function parseProtoSources(
   return { ok: true, messages, enums };
 }
 
-function rawMessage(type: protobuf.Type): { ok: true; message: RawMessage } | SchemaFailure {
+function rawMessage(type: protobuf.Type): { ok: true; message: RawMessage } | Failure {
   const fields: RawField[] = [];
   const name = fullName(type);
   for (const f of type.fieldsArray) {
@@ -96,18 +96,18 @@ function rawMessage(type: protobuf.Type): { ok: true; message: RawMessage } | Sc
       resolved instanceof protobuf.Type &&
       ((resolved as { group?: boolean }).group === true || f.delimited)
     ) {
-      return failure("INVALID_ARGUMENT", `field ${path} is a group; groups are not supported`, path);
+      return fail("INVALID_ARGUMENT", `field ${path} is a group; groups are not supported`, path);
     }
     const valueType = valueTypeOf(f.type, resolved);
     if (valueType === undefined) {
-      return failure("INVALID_ARGUMENT", `field ${path} has unknown type ${f.type}`, path);
+      return fail("INVALID_ARGUMENT", `field ${path} has unknown type ${f.type}`, path);
     }
     const oneof = f.partOf !== null && f.options?.["proto3_optional"] !== true ? f.partOf.name : undefined;
     const isMap = f instanceof protobuf.MapField;
     const jsonName = f.options?.["json_name"];
     const mapKey = isMap ? (f as protobuf.MapField).keyType : undefined;
     if (mapKey !== undefined && !PROTO_SCALARS.has(mapKey)) {
-      return failure("INVALID_ARGUMENT", `map field ${path} has invalid key type ${mapKey}`, path);
+      return fail("INVALID_ARGUMENT", `map field ${path} has invalid key type ${mapKey}`, path);
     }
     fields.push({
       name: f.name,

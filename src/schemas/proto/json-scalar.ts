@@ -2,7 +2,7 @@ import { fromBase64, toBase64 } from "../common/base64.js";
 import { doubleToJson, floatToJson, jsonToBigInt, jsonToDouble, jsonToInt } from "../common/numbers.js";
 import { show } from "../common/json.js";
 import type { SchemaLimits } from "../limits.js";
-import type { SchemaError } from "../result.js";
+import type { Problem } from "../../errors/index.js";
 import type { ProtoMessage, ProtoModel, ProtoScalar, ProtoValueType } from "./model.js";
 import type { MessageValue, SingleValue } from "./values.js";
 
@@ -23,7 +23,7 @@ export interface JsonRenderer {
 export interface JsonParser {
   readonly model: ProtoModel;
   readonly limits: SchemaLimits;
-  error: SchemaError | null;
+  error: Problem | null;
   fail(message: string, field: string): undefined;
   /** Counts one more value against maxDecodedValues; false (after failing) when over. */
   count(path: string): boolean;

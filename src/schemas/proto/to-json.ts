@@ -1,6 +1,7 @@
 import { jsonObject } from "../common/json.js";
 import type { SchemaLimits } from "../limits.js";
-import { joinPath, type SchemaError } from "../result.js";
+import type { Problem } from "../../errors/index.js";
+import { joinPath } from "../path.js";
 import { isDefault } from "./encode.js";
 import { NOT_SPECIAL, scalarToJson, type JsonRenderer } from "./json-scalar.js";
 import type { ProtoMessage, ProtoModel, ProtoValueType } from "./model.js";
@@ -9,7 +10,7 @@ import { wellKnownToJson } from "./wkt-to-json.js";
 
 /** State of one rendering: the first error wins; depth counts nested messages (Any included). */
 export class ToJson implements JsonRenderer {
-  error: SchemaError | null = null;
+  error: Problem | null = null;
 
   constructor(
     readonly model: ProtoModel,

@@ -1,5 +1,6 @@
 import type { SchemaLimits } from "../limits.js";
-import { joinPath, type SchemaError, type SchemaErrorCode } from "../result.js";
+import type { Problem, ProblemCode } from "../../errors/index.js";
+import { joinPath } from "../path.js";
 import {
   WIRE_END_GROUP,
   WIRE_FIXED32,
@@ -15,7 +16,7 @@ import {
  */
 export class WireReader {
   pos = 0;
-  error: SchemaError | null = null;
+  error: Problem | null = null;
   private values = 0;
   /** Last varint read, as two unsigned 32-bit halves. */
   protected lo = 0;
@@ -34,7 +35,7 @@ export class WireReader {
   }
 
   /** Records the first error and jumps to the end so every loop stops. */
-  protected fail(code: SchemaErrorCode, message: string, field?: string): void {
+  protected fail(code: ProblemCode, message: string, field?: string): void {
     if (this.error === null) this.error = field === undefined ? { code, message } : { code, field, message };
     this.pos = this.buf.length + 1;
   }

@@ -1,6 +1,6 @@
 import { fromBase64 } from "../common/base64.js";
 import { isJsonObject, jsonObject } from "../common/json.js";
-import { joinPath } from "../result.js";
+import { joinPath } from "../path.js";
 import { encodeProto } from "./encode.js";
 import { NOT_SPECIAL, isProblem, scalarFromJson, show, type JsonParser } from "./json-scalar.js";
 import type { MapKey, MessageValue, SingleValue } from "./values.js";

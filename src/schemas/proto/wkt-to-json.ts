@@ -1,6 +1,6 @@
 import { toBase64 } from "../common/base64.js";
 import { jsonObject } from "../common/json.js";
-import { joinPath } from "../result.js";
+import { joinPath } from "../path.js";
 import { decodeProto } from "./decode.js";
 import { NOT_SPECIAL, scalarToJson, type JsonRenderer } from "./json-scalar.js";
 import type { ProtoScalar } from "./model.js";

@@ -1,4 +1,5 @@
-import { failure, joinPath, OK, type SchemaCheck, type SchemaFailure } from "../result.js";
+import { fail, OK, type Check, type Failure } from "../../errors/index.js";
+import { joinPath } from "../path.js";
 import { describeThriftType, type ThriftEnum, type ThriftModel, type ThriftType } from "./model.js";
 
 /**
@@ -9,7 +10,7 @@ import { describeThriftType, type ThriftEnum, type ThriftModel, type ThriftType 
  * default fields, removed non-required fields, renamed fields (binary only), new enum values,
  * required -> optional/default.
  */
-export function checkThriftCompatible(older: ThriftModel, newer: ThriftModel): SchemaCheck {
+export function checkThriftCompatible(older: ThriftModel, newer: ThriftModel): Check {
   const queue: [string, string, string][] = [[older.root, newer.root, ""]];
   const seen = new Set<string>();
   while (queue.length > 0) {
@@ -91,6 +92,6 @@ function enumProblem(o: ThriftEnum, n: ThriftEnum): string | undefined {
   return undefined;
 }
 
-function refuse(message: string, field: string): SchemaFailure {
-  return failure("FAILED_PRECONDITION", message, field);
+function refuse(message: string, field: string): Failure {
+  return fail("FAILED_PRECONDITION", message, field);
 }

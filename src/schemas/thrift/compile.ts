@@ -3,7 +3,7 @@ import { guard, notBytes } from "../common/guard.js";
 import { parseJsonText } from "../common/json.js";
 import type { CompiledType, FromJsonResult, ToJsonResult } from "../compiled-type.js";
 import type { SchemaLimits } from "../limits.js";
-import { failure, OK, type SchemaCheck } from "../result.js";
+import { fail, OK, type Check } from "../../errors/index.js";
 import { canonicalThrift } from "./canonical.js";
 import { decodeThrift } from "./decode.js";
 import { encodeThrift } from "./encode.js";
@@ -26,7 +26,7 @@ export function compiledThrift(
     fingerprint: sha256Hex(canonical),
     model,
     limits,
-    validate(payload: Uint8Array): SchemaCheck {
+    validate(payload: Uint8Array): Check {
       if (!(payload instanceof Uint8Array)) return notBytes();
       return guard("validate", () => {
         const r = decodeThrift(model, payload, limits, false);
@@ -55,7 +55,7 @@ export function compiledThrift(
         }
         const payload = encodeThrift(model, root, value);
         if (payload.length > limits.maxPayloadBytes) {
-          return failure(
+          return fail(
             "RESOURCE_EXHAUSTED",
             `encoded payload over maxPayloadBytes (${limits.maxPayloadBytes})`,
             "json",

@@ -1,7 +1,8 @@
 import { isUtf8 } from "node:buffer";
 import { decodeUtf8 } from "../common/utf8.js";
 import type { SchemaLimits } from "../limits.js";
-import { failure, joinPath, type SchemaError, type SchemaErrorCode, type SchemaFailure } from "../result.js";
+import { fail, type Problem, type ProblemCode, type Failure } from "../../errors/index.js";
+import { joinPath } from "../path.js";
 import {
   TType,
   describeThriftType,
@@ -12,7 +13,7 @@ import {
 } from "./model.js";
 import type { MapEntry, StructValue, ThriftValue } from "./values.js";
 
-export type ThriftDecodeResult = { ok: true; value: StructValue } | SchemaFailure;
+export type ThriftDecodeResult = { ok: true; value: StructValue } | Failure;
 
 /** Fewest bytes one value of each binary-protocol type takes; bounds container sizes up front. */
 const MIN_BYTES: Readonly<Record<number, number>> = {
@@ -43,27 +44,19 @@ export function decodeThrift(
   build: boolean,
 ): ThriftDecodeResult {
   if (bytes.length > limits.maxPayloadBytes) {
-    return failure(
-      "RESOURCE_EXHAUSTED",
-      `payload over maxPayloadBytes (${limits.maxPayloadBytes})`,
-      "payload",
-    );
+    return fail("RESOURCE_EXHAUSTED", `payload over maxPayloadBytes (${limits.maxPayloadBytes})`, "payload");
   }
   const d = new ThriftDecoder(model, bytes, limits, build);
   const value = d.struct(model.structs.get(model.root)!, 1, "");
   if (d.error === null && d.pos !== bytes.length) {
-    return failure(
-      "INVALID_ARGUMENT",
-      `${bytes.length - d.pos} bytes follow the end of the struct`,
-      "payload",
-    );
+    return fail("INVALID_ARGUMENT", `${bytes.length - d.pos} bytes follow the end of the struct`, "payload");
   }
   return d.error === null ? { ok: true, value: value ?? new Map() } : { ok: false, error: d.error };
 }
 
 class ThriftDecoder {
   pos = 0;
-  error: SchemaError | null = null;
+  error: Problem | null = null;
   private values = 0;
   private readonly view: DataView;
 
@@ -76,7 +69,7 @@ class ThriftDecoder {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
-  private fail(code: SchemaErrorCode, message: string, field: string): undefined {
+  private fail(code: ProblemCode, message: string, field: string): undefined {
     if (this.error === null) this.error = { code, field: field || "payload", message };
     this.pos = this.buf.length + 1;
     return undefined;

@@ -7,13 +7,13 @@ import {
 } from "@creditkarma/thrift-parser";
 import { checkSources, normalizePath, type SourceFile } from "../common/sources.js";
 import type { SchemaLimits } from "../limits.js";
-import { failure, type SchemaFailure } from "../result.js";
+import { fail, type Failure } from "../../errors/index.js";
 import type { ThriftBase, ThriftEnum, ThriftField, ThriftModel, ThriftStruct, ThriftType } from "./model.js";
 import { parseIdl } from "./parse-idl.js";
 import type { IdlFile } from "./idl-file.js";
 import { findRoot } from "./root-name.js";
 
-type ModelResult = { ok: true; model: ThriftModel } | SchemaFailure;
+type ModelResult = { ok: true; model: ThriftModel } | Failure;
 
 const BASE_KEYWORDS: ReadonlyMap<string, ThriftBase> = new Map<string, ThriftBase>([
   [SyntaxType.BoolKeyword, "bool"],
@@ -48,12 +48,12 @@ export function thriftModelFromIdl(
     const result = parseIdl(content);
     if (!result.ok) {
       const line = result.line !== undefined ? ` (line ${result.line})` : "";
-      return failure("INVALID_ARGUMENT", `${path}${line}: ${result.message}`, "files");
+      return fail("INVALID_ARGUMENT", `${path}${line}: ${result.message}`, "files");
     }
     const scope = scopeOf(path);
     const clash = scopes.get(scope);
     if (clash !== undefined)
-      return failure("INVALID_ARGUMENT", `${clash} and ${path} share the include scope ${scope}`, "files");
+      return fail("INVALID_ARGUMENT", `${clash} and ${path} share the include scope ${scope}`, "files");
     scopes.set(scope, path);
     const includes = new Map<string, string>();
     const namespaces: string[] = [];
@@ -62,7 +62,7 @@ export function thriftModelFromIdl(
       if (s.type !== SyntaxType.IncludeDefinition) continue;
       const target = resolveInclude(path, s.path.value, checked.files);
       if (target === undefined) {
-        return failure("INVALID_ARGUMENT", `${path} includes "${s.path.value}", which was not sent`, "files");
+        return fail("INVALID_ARGUMENT", `${path} includes "${s.path.value}", which was not sent`, "files");
       }
       includes.set(scopeOf(target), target);
     }
@@ -122,10 +122,10 @@ class Resolver {
         else if (s.type === SyntaxType.TypedefDefinition) def = { kind: "typedef", file, node: s };
         if (def === undefined) continue;
         if (this.defs.has(qualified))
-          return failure("INVALID_ARGUMENT", `${qualified} is defined twice`, "files");
+          return fail("INVALID_ARGUMENT", `${qualified} is defined twice`, "files");
         this.defs.set(qualified, def);
         if (this.defs.size > this.limits.maxTypes) {
-          return failure(
+          return fail(
             "RESOURCE_EXHAUSTED",
             `schema defines more than maxTypes (${this.limits.maxTypes}) types`,
             "files",
@@ -154,7 +154,7 @@ class Resolver {
   private struct(
     qualified: string,
     def: Extract<Definition, { kind: "struct" }>,
-  ): { ok: true; value: ThriftStruct } | SchemaFailure {
+  ): { ok: true; value: ThriftStruct } | Failure {
     const fields: ThriftField[] = [];
     const byId = new Map<number, ThriftField>();
     const byName = new Map<string, ThriftField>();
@@ -162,23 +162,14 @@ class Resolver {
       const path = `${qualified}.${f.name.value}`;
       const id = f.fieldID?.value;
       if (id === undefined || !Number.isInteger(id) || id < 1 || id > MAX_FIELD_ID) {
-        return failure(
-          "INVALID_ARGUMENT",
-          `field ${path} needs an explicit id from 1 to ${MAX_FIELD_ID}`,
-          path,
-        );
+        return fail("INVALID_ARGUMENT", `field ${path} needs an explicit id from 1 to ${MAX_FIELD_ID}`, path);
       }
-      if (byId.has(id)) return failure("INVALID_ARGUMENT", `field ${path} reuses id ${id}`, path);
-      if (byName.has(f.name.value))
-        return failure("INVALID_ARGUMENT", `field ${path} is declared twice`, path);
+      if (byId.has(id)) return fail("INVALID_ARGUMENT", `field ${path} reuses id ${id}`, path);
+      if (byName.has(f.name.value)) return fail("INVALID_ARGUMENT", `field ${path} is declared twice`, path);
       const type = this.type(f.fieldType, def.file);
-      if (typeof type === "string") return failure("INVALID_ARGUMENT", `field ${path}: ${type}`, path);
+      if (typeof type === "string") return fail("INVALID_ARGUMENT", `field ${path}: ${type}`, path);
       if (typeNodes(type, MAX_TYPE_NODES) > MAX_TYPE_NODES) {
-        return failure(
-          "RESOURCE_EXHAUSTED",
-          `field ${path} has a type of over ${MAX_TYPE_NODES} nodes`,
-          path,
-        );
+        return fail("RESOURCE_EXHAUSTED", `field ${path} has a type of over ${MAX_TYPE_NODES} nodes`, path);
       }
       const requiredness = def.structKind === "union" ? "optional" : (f.requiredness ?? "default");
       const field: ThriftField = { id, name: f.name.value, requiredness, type };
@@ -270,7 +261,7 @@ function structDef(
   return { kind: "struct", file, fields, structKind, localName };
 }
 
-function enumOf(qualified: string, node: EnumDefinition): { ok: true; value: ThriftEnum } | SchemaFailure {
+function enumOf(qualified: string, node: EnumDefinition): { ok: true; value: ThriftEnum } | Failure {
   const values: { name: string; number: number }[] = [];
   const byNumber = new Map<number, string>();
   const byName = new Map<string, number>();
@@ -279,10 +270,7 @@ function enumOf(qualified: string, node: EnumDefinition): { ok: true; value: Thr
     const literal = member.initializer?.value.value;
     const number = literal === undefined ? next : Number(literal);
     if (!Number.isInteger(number) || number < -0x80000000 || number > 0x7fffffff) {
-      return failure(
-        "INVALID_ARGUMENT",
-        `enum value ${qualified}.${member.name.value} is not a 32-bit integer`,
-      );
+      return fail("INVALID_ARGUMENT", `enum value ${qualified}.${member.name.value} is not a 32-bit integer`);
     }
     values.push({ name: member.name.value, number });
     if (!byNumber.has(number)) byNumber.set(number, member.name.value);

@@ -2,7 +2,8 @@ import { fromBase64 } from "../common/base64.js";
 import { isJsonObject, show } from "../common/json.js";
 import { jsonToBigInt, jsonToDouble, jsonToInt } from "../common/numbers.js";
 import type { SchemaLimits } from "../limits.js";
-import { joinPath, type SchemaError } from "../result.js";
+import type { Problem } from "../../errors/index.js";
+import { joinPath } from "../path.js";
 import type { ThriftBase, ThriftModel, ThriftStruct, ThriftType } from "./model.js";
 import { isStringKeyed } from "./to-json.js";
 import type { MapEntry, StructValue, ThriftValue } from "./values.js";
@@ -18,7 +19,7 @@ const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}
 
 /** Reads the JSON mapping of to-json.ts back into a struct value; the first problem wins. */
 export class ThriftFromJson {
-  error: SchemaError | null = null;
+  error: Problem | null = null;
   private values = 0;
 
   constructor(
@@ -26,7 +27,7 @@ export class ThriftFromJson {
     private readonly limits: SchemaLimits,
   ) {}
 
-  private fail(message: string, path: string, code: SchemaError["code"] = "INVALID_ARGUMENT"): undefined {
+  private fail(message: string, path: string, code: Problem["code"] = "INVALID_ARGUMENT"): undefined {
     if (this.error === null) this.error = { code, field: path || "json", message };
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { failure, type SchemaFailure } from "../result.js";
+import { fail, type Failure } from "../../errors/index.js";
 import type { IdlFile } from "./idl-file.js";
 import type { ThriftEnum, ThriftStruct } from "./model.js";
 
@@ -12,7 +12,7 @@ export function findRoot(
   files: readonly IdlFile[],
   structs: ReadonlyMap<string, ThriftStruct>,
   enums: ReadonlyMap<string, ThriftEnum>,
-): { ok: true; name: string } | SchemaFailure {
+): { ok: true; name: string } | Failure {
   const dot = name.lastIndexOf(".");
   const prefix = dot < 0 ? undefined : name.slice(0, dot);
   const local = name.slice(dot + 1);
@@ -24,6 +24,6 @@ export function findRoot(
   }
   for (const qualified of candidates) if (structs.has(qualified)) return { ok: true, name: qualified };
   if (candidates.some((q) => enums.has(q)))
-    return failure("NOT_FOUND", `type ${name} is an enum, not a struct`, "name");
-  return failure("NOT_FOUND", `struct ${name} is not defined in the schema`, "name");
+    return fail("NOT_FOUND", `type ${name} is an enum, not a struct`, "name");
+  return fail("NOT_FOUND", `struct ${name} is not defined in the schema`, "name");
 }
