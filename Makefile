@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 LANGS := ts python java ruby
 
-.PHONY: help bootstrap gen build check typecheck lint format-check cycles \
+.PHONY: help bootstrap gen build docs check typecheck lint format-check cycles \
         test test-ts test-python test-java test-ruby test-e2e demo java-jar clean
 
 help: ## list the targets
@@ -18,8 +18,12 @@ gen: $(addprefix gen-,$(LANGS)) ## generate the stubs of every language from pro
 gen-%:
 	@bash scripts/gen/$*.sh
 
-build: gen ## generate, then compile the gateway, CLI and TypeScript SDK
+build: gen ## generate, then compile the gateway, CLI and TypeScript SDK, then `make docs`
 	@npm run --silent build
+	@scripts/docs.sh
+
+docs: ## render docs/*.dot to SVG (Graphviz) and docs/plots/*.svg from docs/bench-data/*.json
+	@scripts/docs.sh
 
 check: typecheck lint format-check cycles ## typecheck, lint, format check, import cycles
 

@@ -31,6 +31,8 @@ export interface Args {
   gatewayNodeFlags: string[];
   json: string | null;
   markdown: string | null;
+  /** Directory for this run's plots (bench/plots/bus.ts). */
+  plots: string | null;
 }
 
 export const USAGE = `usage: node dist/bench/bus/main.js [flags]   (run as root for --only wire: nftables)
@@ -62,7 +64,8 @@ export const USAGE = `usage: node dist/bench/bus/main.js [flags]   (run as root 
   --cpu-prof DIR          run the gateways under node --cpu-prof, profiles in DIR
   --gateway-node-flags=S extra node flags for the gateways, space-separated (e.g. --gateway-node-flags="--trace-gc")
   --json FILE             raw results
-  --markdown FILE         the docs/BENCHMARKS.md section (also printed)`;
+  --markdown FILE         the docs/BENCHMARKS.md section (also printed)
+  --plots DIR             this run's plots (SVG): latency CDFs, throughput beside the grpc-js anchor`;
 
 function num(s: string | undefined, dflt: number, name: string): number {
   if (s === undefined) return dflt;
@@ -100,6 +103,7 @@ export function parse(argv: string[]): Args | { help: true } {
     "gateway-node-flags",
     "json",
     "markdown",
+    "plots",
   ];
   const { values: v } = parseArgs({
     args: argv,
@@ -143,6 +147,7 @@ export function parse(argv: string[]): Args | { help: true } {
     gatewayNodeFlags: (s("gateway-node-flags") ?? "").split(" ").filter((f) => f !== ""),
     json: s("json") ?? null,
     markdown: s("markdown") ?? null,
+    plots: s("plots") ?? null,
   };
   if (a.nodes < 2 || a.origins < 1 || a.origins > a.nodes)
     throw new Error("--nodes >= 2, 1 <= --origins <= --nodes");

@@ -7,7 +7,7 @@ import { Publisher } from "./clients.js";
 import type { LoopbackCluster } from "./loopback-cluster.js";
 import { load1 } from "./machine.js";
 import { diff, NftCounters, totalBytes, type Traffic } from "./nft.js";
-import { summarize, type Summary } from "./stats.js";
+import { cdfOf, summarize, type Cdf, type Summary } from "./stats.js";
 import { sleep, waitFor } from "./wait.js";
 
 export interface ThroughputResult {
@@ -130,6 +130,8 @@ export interface LatencyResult {
   ratePerS: number;
   achievedPerS: number;
   latencyMs: Summary;
+  /** The latency distribution, 202 percentiles (docs/plots). */
+  latencyCdfMs: Cdf;
   sent: number;
   received: number;
   gaps: number;
@@ -194,6 +196,7 @@ export async function pacedLatency(
     ratePerS: o.ratePerS,
     achievedPerS: sent / elapsed,
     latencyMs: summarize(samples),
+    latencyCdfMs: cdfOf(samples),
     sent,
     received: sub.digests - before,
     gaps: sub.gaps - gapsBefore,

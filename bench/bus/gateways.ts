@@ -2,7 +2,7 @@
 // line, measured through /proc (RSS, CPU time) and stopped.
 import { appendFileSync, readFileSync } from "node:fs";
 import { Child } from "./processes.js";
-import { GATEWAY_NODE_FLAGS } from "../../src/cli/node-flags.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/cli/internal.js";
 
 export interface GatewayReady {
   gossip: string;

@@ -25,7 +25,9 @@ import {
 } from "./rows.js";
 import { runSerfEvents } from "./serf-events.js";
 import { runSimLatency } from "./sim-latency.js";
-import { GATEWAY_NODE_FLAGS } from "../../src/cli/node-flags.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/cli/internal.js";
+import { busPlots } from "../plots/bus.js";
+import { writePlots } from "../plots/write.js";
 
 // dist/bench/bus/main.js -> repository root
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -173,6 +175,12 @@ async function main(): Promise<void> {
   if (a.markdown !== null) writeFileSync(a.markdown, `${md}\n`);
   if (a.json !== null)
     writeFileSync(a.json, JSON.stringify({ machine, command, loadAtStart, rows, results: res }, null, 2));
+  if (a.plots !== null)
+    writePlots(
+      a.plots,
+      busPlots({ machine, command, loadAtStart, results: res }, a.json ?? "this run", a.payload),
+      log,
+    );
   if (Object.keys(res.errors).length > 0) process.exitCode = 1;
 }
 

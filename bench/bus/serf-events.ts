@@ -5,7 +5,7 @@
 // agent's stream - the moment the `event` command was sent.
 import { Child } from "./processes.js";
 import { SerfRpc } from "./serf-rpc.js";
-import { summarize, type Summary } from "./stats.js";
+import { cdfOf, summarize, type Cdf, type Summary } from "./stats.js";
 import { freePort, retry, sleep, waitFor } from "./wait.js";
 
 export interface SerfEventsOptions {
@@ -25,6 +25,8 @@ export interface SerfEventsResult {
   delivered: number;
   /** Over all (event, agent) pairs, the firing agent excluded. */
   latencyMs: Summary;
+  /** The latency distribution, 202 percentiles (docs/plots). */
+  latencyCdfMs: Cdf;
   /** Per event, the last agent to see it. */
   lastAgentMs: Summary;
 }
@@ -114,6 +116,7 @@ export async function runSerfEvents(o: SerfEventsOptions): Promise<SerfEventsRes
       expected: o.events * (o.agents - 1),
       delivered: pairs.length,
       latencyMs: summarize(pairs),
+      latencyCdfMs: cdfOf(pairs),
       lastAgentMs: summarize(lasts),
     };
   } finally {

@@ -15,7 +15,7 @@ import { encodeMessage, Keyring, lanConfig, Overlay } from "../../src/overlay/in
 import { MemoryMetrics } from "../../src/observe/index.js";
 import { SimNetwork } from "../../src/transport/index.js";
 import { SimTransport } from "./sim-transport.js";
-import { summarize, type Summary } from "./stats.js";
+import { cdfOf, summarize, type Cdf, type Summary } from "./stats.js";
 
 export interface SimLatencyOptions {
   nodes: number;
@@ -44,6 +44,8 @@ export interface SimLatencyResult {
   expected: number;
   delivered: number;
   latencyMs: Summary;
+  /** The latency distribution, 202 percentiles (docs/plots). */
+  latencyCdfMs: Cdf;
   /** Pairs delivered later than 20 ms, in percent. */
   over20MsPct: number;
   /** Bytes all nodes sent (UDP payload + stream frames, overlay gossip included) per (digest, node) pair delivered. */
@@ -154,6 +156,7 @@ export function runSimLatency(o: SimLatencyOptions): SimLatencyResult {
     expected: lat.length,
     delivered,
     latencyMs: latency,
+    latencyCdfMs: cdfOf(lat.subarray(0, delivered)),
     over20MsPct: delivered === 0 ? NaN : (100 * late) / delivered,
     busBytesPerPair: delivered === 0 ? NaN : busBytes / delivered,
     counters,

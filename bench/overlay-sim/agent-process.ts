@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { GATEWAY_NODE_FLAGS } from "../../src/cli/node-flags.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/cli/internal.js";
 
 export interface Ready {
   gossip: string;

@@ -28,6 +28,8 @@ export interface Args {
   wallLimitS: number;
   json: string | null;
   markdown: string | null;
+  /** Directory for this run's plots (bench/plots/overlay-sim.ts). */
+  plots: string | null;
 }
 
 export const USAGE = `usage: node --expose-gc [--max-old-space-size=MB] dist/bench/overlay-sim/main.js [flags]
@@ -49,7 +51,8 @@ export const USAGE = `usage: node --expose-gc [--max-old-space-size=MB] dist/ben
                          (what makes N = 10,000 fit; memory then also measures one node with its own copies)
   --wall-limit S         real-time guard per simulated run (default 1800)
   --json FILE            raw results
-  --markdown FILE        the docs/BENCHMARKS.md section (also printed)`;
+  --markdown FILE        the docs/BENCHMARKS.md section (also printed)
+  --plots DIR            this run's plots (SVG): join and failure detection vs N beside their anchors`;
 
 const list = (s: string): number[] =>
   s
@@ -89,6 +92,7 @@ export function parse(argv: string[]): Args | { help: true } {
       "wall-limit": str,
       json: str,
       markdown: str,
+      plots: str,
       "share-cluster": { type: "boolean" },
       "share-strings": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -120,5 +124,6 @@ export function parse(argv: string[]): Args | { help: true } {
     wallLimitS: one(v["wall-limit"], 1800),
     json: v.json ?? null,
     markdown: v.markdown ?? null,
+    plots: v.plots ?? null,
   };
 }

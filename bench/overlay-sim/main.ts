@@ -10,6 +10,8 @@ import { describeMachine } from "../common/machine.js";
 import { runMemory } from "./memory.js";
 import { machineLines, markdown, plainTable, type Row } from "./report.js";
 import { runRss } from "./rss.js";
+import { overlaySimPlots, type OverlaySimJson } from "../plots/overlay-sim.js";
+import { writePlots } from "../plots/write.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -109,6 +111,10 @@ async function main(a: Args): Promise<void> {
   if (a.markdown !== null) writeFileSync(a.markdown, `${md}\n`);
   if (a.json !== null)
     writeFileSync(a.json, `${JSON.stringify({ machine, command, args: a, rows, raw }, null, 2)}\n`);
+  if (a.plots !== null) {
+    const json = { machine, command, rows, raw } as OverlaySimJson;
+    writePlots(a.plots, overlaySimPlots(json, a.json ?? "this run"), log);
+  }
 }
 
 try {

@@ -3,7 +3,13 @@
 // restarted: its gossip queue holds only its own alive message and its first
 // push-pull is staggered over the interval scaled to N, as in a settled cluster.
 import { SimNetwork } from "../../src/transport/index.js";
-import { Keyring, lanConfig, Overlay, type MemberEvent, type OverlayConfig } from "../../src/overlay/index.js";
+import {
+  Keyring,
+  lanConfig,
+  Overlay,
+  type MemberEvent,
+  type OverlayConfig,
+} from "../../src/overlay/index.js";
 import { CountingTransport } from "./counting-transport.js";
 
 export interface SimClusterOptions {

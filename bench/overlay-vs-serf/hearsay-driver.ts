@@ -14,7 +14,7 @@ import { AgentProcess } from "./agents.js";
 import { START_BATCH, type ClusterDriver, type DriverFactory, type PortPlan } from "./driver.js";
 import { Observations, type EventKind } from "./observations.js";
 import { inBatches } from "./wait.js";
-import { GATEWAY_NODE_FLAGS } from "../../src/cli/node-flags.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/cli/internal.js";
 
 const HOST = "127.0.0.1";
 /** Time for one agent to print "ready" (Node start-up on a busy 2-core box is slow). */

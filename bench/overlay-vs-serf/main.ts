@@ -1,6 +1,6 @@
 // Hearsay vs Serf membership on loopback (issue #3, "Benchmarks").
 //   npm run build && node dist/bench/overlay-vs-serf/main.js [--sizes 16,32] [--runs 5]
-//     [--systems serf,hearsay] [--settle-ms 3000] [--timeout-ms 60000] [--json FILE]
+//     [--systems serf,hearsay] [--settle-ms 3000] [--timeout-ms 60000] [--json FILE] [--plots DIR]
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,8 @@ import { describeMachine } from "../common/machine.js";
 import { markdown, plainTable, type ReportInput, type Series } from "./report.js";
 import { runCluster, type Sample } from "./scenarios.js";
 import { serfFactory } from "./serf-driver.js";
+import { overlayVsSerfPlots } from "../plots/overlay-vs-serf.js";
+import { writePlots } from "../plots/write.js";
 
 const FACTORIES: Record<string, DriverFactory> = { serf: serfFactory, hearsay: hearsayFactory };
 const SERIES: readonly Series[] = [
@@ -52,6 +54,7 @@ interface Options {
   settleMs: number;
   timeoutMs: number;
   json?: string;
+  plots?: string;
 }
 
 function portPlan(cluster: number): PortPlan {
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
     .option("--settle-ms <ms>", "quiet time before each scenario", positive, 3_000)
     .option("--timeout-ms <ms>", "bound on each scenario", positive, 60_000)
     .option("--json <file>", "also write the raw numbers here")
+    .option("--plots <dir>", "also draw this run's plot (SVG) here")
     .parse()
     .opts<Options>();
 
@@ -120,6 +124,7 @@ async function main(): Promise<void> {
   };
   console.log(`\n${plainTable(input)}\n\n----- Markdown for docs/BENCHMARKS.md -----\n${markdown(input)}`);
   if (opts.json) writeFileSync(opts.json, JSON.stringify(input, null, 2) + "\n");
+  if (opts.plots) writePlots(opts.plots, overlayVsSerfPlots(input, opts.json ?? "this run"));
 }
 
 let exiting = false;

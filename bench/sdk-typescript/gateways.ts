@@ -1,7 +1,7 @@
 // Two real `hearsay agent` processes on loopback (gRPC + Thrift), joined.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { GATEWAY_NODE_FLAGS } from "../../src/cli/node-flags.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/cli/internal.js";
 
 export interface Agent {
   readonly name: string;

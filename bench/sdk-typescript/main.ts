@@ -8,7 +8,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect } from "../../src/sdk/index.js";
 import { describeMachine, load1 } from "../common/machine.js";
+import { cdfOf, type Cdf } from "../common/plot.js";
 import { round, summarize, type Summary } from "../common/stats.js";
+import { sdkTypescriptPlots } from "../plots/sdk-typescript.js";
+import { writePlots } from "../plots/write.js";
 import { BLOB_PROTO, BLOB_TYPE } from "./blob.js";
 import { type Agent, startAgent, stopAll } from "./gateways.js";
 import { grpcReceiver, type Receiver, thriftReceiver } from "./receivers.js";
@@ -23,6 +26,8 @@ interface Options {
   rate: number;
   latencyS: number;
   markdown: string;
+  json: string | null;
+  plots: string | null;
 }
 
 const USAGE = `usage: node dist/bench/sdk-typescript/main.js [flags]
@@ -31,7 +36,9 @@ const USAGE = `usage: node dist/bench/sdk-typescript/main.js [flags]
   --payload B       payload bytes (default 256)
   --rate R          paced latency run, digests/s (default 5000)
   --latency-s S     paced latency run length (default 10)
-  --markdown FILE   also write the Markdown table (default bench/sdk-typescript/RESULTS.md)`;
+  --markdown FILE   also write the Markdown table (default bench/sdk-typescript/RESULTS.md)
+  --json FILE       also write the raw results (with each case's latency CDF)
+  --plots DIR       also draw this run's plots (SVG): throughput and latency CDFs per transport`;
 
 function options(argv: string[]): Options {
   const o: Options = {
@@ -41,6 +48,8 @@ function options(argv: string[]): Options {
     rate: 5_000,
     latencyS: 10,
     markdown: join(ROOT, "bench/sdk-typescript/RESULTS.md"),
+    json: null,
+    plots: null,
   };
   const num = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
@@ -59,6 +68,8 @@ function options(argv: string[]): Options {
     else if (k === "--rate") o.rate = num(k, v, 1, 1_000_000);
     else if (k === "--latency-s") o.latencyS = num(k, v, 1, 600);
     else if (k === "--markdown" && v) o.markdown = v;
+    else if (k === "--json" && v) o.json = v;
+    else if (k === "--plots" && v) o.plots = v;
     else throw new Error(`unknown flag ${k}\n${USAGE}`);
   }
   return o;
@@ -77,6 +88,7 @@ interface Row {
   throughputPerS: number;
   complete: boolean;
   latency: Summary;
+  latencyCdfMs: Cdf;
   gaps: number;
   cpuPct: number;
   load: number;
@@ -182,6 +194,7 @@ async function run(o: Options): Promise<void> {
         throughputPerS: t.perS,
         complete: t.complete,
         latency: lat,
+        latencyCdfMs: cdfOf(r.latencies),
         gaps: r.gaps,
         cpuPct,
         load: load1(),
@@ -210,6 +223,11 @@ async function run(o: Options): Promise<void> {
   ].join("\n");
   console.log(md);
   writeFileSync(o.markdown, md);
+  const command = `node dist/bench/sdk-typescript/main.js ${process.argv.slice(2).join(" ")}`.trim();
+  const { count, unaryCount, payloadBytes, rate, latencyS } = o;
+  const json = { machine, command, options: { count, unaryCount, payloadBytes, rate, latencyS }, rows };
+  if (o.json !== null) writeFileSync(o.json, JSON.stringify(json, null, 2) + "\n");
+  if (o.plots !== null) writePlots(o.plots, sdkTypescriptPlots(json, o.json ?? "this run"));
 }
 
 run(options(process.argv.slice(2))).then(
