@@ -144,3 +144,32 @@ describe("house rules of imports (STYLE.md 7)", () => {
     expect(named.filter((m) => !folders.has(m))).toEqual([]);
   });
 });
+
+describe("the map matches the land", () => {
+  const folders = readdirSync(join(ROOT, "src"), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+
+  it("docs/design.md's house diagram lists every src folder, and only those", () => {
+    const design = readFileSync(join(ROOT, "docs/design.md"), "utf8");
+    const house = design.slice(design.indexOf("src/  "), design.indexOf("clients/python"));
+    const listed = [...house.matchAll(/^ {2}([a-z]+)\/ /gm)].map((m) => m[1]).sort();
+    expect(listed).toEqual(folders);
+  });
+
+  it("every src module's README says what it is and what it may import", () => {
+    const missing = folders
+      .filter((f) => f !== "gen")
+      .filter((f) => {
+        let text = "";
+        try {
+          text = readFileSync(join(ROOT, "src", f, "README.md"), "utf8");
+        } catch {
+          return true;
+        }
+        return !/^What it is: /m.test(text) || !/^May import: /m.test(text);
+      });
+    expect(missing).toEqual([]);
+  });
+});

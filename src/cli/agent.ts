@@ -24,10 +24,9 @@ import {
   type TagAdmin,
   type ThriftListener,
 } from "../gateway/index.js";
-import type { Logger } from "../observe/index.js";
+import { MemoryMetrics, type Logger } from "../observe/index.js";
 import { GATEWAY_NODE_FLAGS, missingNodeFlags } from "./node-flags.js";
 import { Keyring, lanConfig, localConfig, Overlay, type OverlayConfig, wanConfig } from "../overlay/index.js";
-import { MemoryMetrics } from "../observe/index.js";
 import { Registry, REGISTRY_CHANNEL, RegistrySync } from "../registry/index.js";
 import { cryptoRng, NetTransport, realClock } from "../transport/index.js";
 import { digestBus } from "./bus-adapter.js";
@@ -36,6 +35,7 @@ import { readNodeRecord, writeNodeRecord } from "./data-dir.js";
 import { startDiscovery } from "./discovery.js";
 import { readKeyringFile } from "./keyring-file.js";
 import { persistRegistry } from "./registry-file.js";
+import { replicationLink } from "./replication-link.js";
 import { startServiceCatalog } from "./service-catalog.js";
 import { NOTHING, Teardown } from "./teardown.js";
 
@@ -276,16 +276,7 @@ function startRegistry(
   metrics: MemoryMetrics,
 ): { registry: Registry; sync: RegistrySync } {
   const registry = new Registry(overlay.name, Date.now, log, metrics);
-  const port = channels.claim(REGISTRY_CHANNEL, "registry");
-  const link = {
-    peers: () =>
-      overlay
-        .liveMembers()
-        .filter((m) => m.name !== overlay.name)
-        .map((m) => m.address),
-    request: port.request,
-    onRequest: port.onRequest,
-  };
+  const link = replicationLink(overlay, channels.claim(REGISTRY_CHANNEL, "registry"));
   return { registry, sync: new RegistrySync(registry, link, realClock(), cryptoRng(), log, metrics) };
 }
 

@@ -11,9 +11,8 @@ import {
   readPeerSnapshot,
   writePeerSnapshot,
 } from "../discovery/index.js";
-import type { Logger } from "../observe/index.js";
+import type { Logger, Metrics } from "../observe/index.js";
 import type { Keyring, Overlay } from "../overlay/index.js";
-import type { Metrics } from "../observe/index.js";
 import { cryptoRng, realClock, splitAddress } from "../transport/index.js";
 import { retryJoin } from "./join.js";
 

@@ -1,8 +1,7 @@
 import type { Channels } from "../bus/index.js";
 import type { ServiceCatalog } from "../gateway/index.js";
-import type { Logger } from "../observe/index.js";
+import type { Logger, MemoryMetrics } from "../observe/index.js";
 import type { Overlay } from "../overlay/index.js";
-import type { MemoryMetrics } from "../observe/index.js";
 import {
   Catalog,
   CatalogSync,
@@ -11,6 +10,7 @@ import {
   SERVICES_CHANNEL,
 } from "../services/index.js";
 import { cryptoRng, realClock } from "../transport/index.js";
+import { replicationLink } from "./replication-link.js";
 
 /**
  * The replicated service catalog of an agent: this node's registrations
@@ -30,17 +30,11 @@ export function startServiceCatalog(
   const local = new LocalServices(overlay.name, clock.nowMs(), () => advertisedHost, DEFAULT_SERVICE_LIMITS);
   const port = channels.claim(SERVICES_CHANNEL, "services");
   const link = {
-    peers: () =>
-      overlay
-        .liveMembers()
-        .filter((m) => m.name !== overlay.name)
-        .map((m) => m.address),
+    ...replicationLink(overlay, port),
     isLive: (node: string) => {
       const m = overlay.member(node);
       return m !== undefined && (m.status === "alive" || m.status === "suspect");
     },
-    request: port.request,
-    onRequest: port.onRequest,
   };
   const sync = new CatalogSync(local, catalog, link, clock, cryptoRng(), log, metrics);
   overlay.on((e) => {

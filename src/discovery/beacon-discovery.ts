@@ -1,5 +1,4 @@
-import type { Logger } from "../observe/index.js";
-import type { Metrics } from "../observe/index.js";
+import type { Logger, Metrics } from "../observe/index.js";
 import type { Clock, Rng, TimerHandle } from "../transport/index.js";
 import type { BeaconKeys } from "./beacon-codec.js";
 import {

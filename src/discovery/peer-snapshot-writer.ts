@@ -1,6 +1,5 @@
-import type { Logger } from "../observe/index.js";
+import type { Logger, Metrics } from "../observe/index.js";
 import type { MemberInfo } from "../overlay/index.js";
-import type { Metrics } from "../observe/index.js";
 import type { Clock, TimerHandle } from "../transport/index.js";
 import { choosePeers, type PeerRecord, type PeerSnapshotLimits } from "./peer-snapshot.js";
 
