@@ -228,6 +228,7 @@ function gatewayApi(
       bus: digestBus(core.bus),
       auth,
       services: core.services.api,
+      metrics: core.metrics,
     },
     Date.now,
     features,

@@ -306,5 +306,12 @@ function limitsField(raw: Record<string, unknown>, errors: string[]): ClientLimi
     }
     limits[key as keyof ClientLimits] = v;
   }
+  // A response may reach the budget; the transports must carry it (and clients receive it).
+  const transport = Math.min(limits.maxGrpcMessageBytes, limits.maxThriftFrameBytes);
+  if (limits.maxSubscribeBatchBytes > transport) {
+    errors.push(
+      `limits.maxSubscribeBatchBytes: ${limits.maxSubscribeBatchBytes} is over the transport limit ${transport} (maxGrpcMessageBytes, maxThriftFrameBytes)`,
+    );
+  }
   return limits;
 }

@@ -12,7 +12,13 @@ export interface ClientLimits {
   maxSubscriptionsPerClient: number;
   /** Most digests per PublishStream request or Subscribe batch. @default 1024 */
   maxBatchDigests: number;
-  /** Largest gRPC message the server accepts, bytes. @default 4194304 (4 MiB) */
+  /**
+   * Bytes of one Subscribe response or Thrift poll answer: a batch ends before the digest that would
+   * pass it; a larger digest goes alone (its JSON dropped if with it it would pass the transport
+   * limit). At most maxGrpcMessageBytes and maxThriftFrameBytes. @default 1048576 (1 MiB)
+   */
+  maxSubscribeBatchBytes: number;
+  /** Largest gRPC message the server accepts and sends, bytes. @default 4194304 (4 MiB) */
   maxGrpcMessageBytes: number;
   /** Largest Thrift frame the server accepts, bytes. @default 4194304 (4 MiB) */
   maxThriftFrameBytes: number;
@@ -25,6 +31,7 @@ export const DEFAULT_CLIENT_LIMITS: Readonly<ClientLimits> = Object.freeze({
   maxTypesPerSubscription: 64,
   maxSubscriptionsPerClient: 16,
   maxBatchDigests: 1024,
+  maxSubscribeBatchBytes: 1024 * 1024,
   maxGrpcMessageBytes: 4 * 1024 * 1024,
   maxThriftFrameBytes: 4 * 1024 * 1024,
 });

@@ -21,6 +21,7 @@ import type {
   ServiceEvent,
 } from "../gen/proto/hearsay/v1/types.js";
 import { InvalidArgument, NotFound } from "../errors/index.js";
+import { type Metrics, nullMetrics } from "../observe/index.js";
 import type { Authorizer, Caller } from "./auth.js";
 import type { DigestBus } from "./digest-bus.js";
 import { DigestService, type OpenSubscription } from "./digest-service.js";
@@ -47,6 +48,8 @@ export class GatewayApi {
   private readonly digests: DigestService;
   private readonly auth: Authorizer;
   private readonly services: ServiceDirectory;
+  /** What the client API counts (e.g. batches cut by the byte budget). */
+  readonly metrics: Metrics;
 
   constructor(
     readonly config: AgentConfig,
@@ -56,6 +59,7 @@ export class GatewayApi {
       bus: DigestBus;
       auth: Authorizer;
       services: ServiceCatalog;
+      metrics?: Metrics;
     },
     private readonly nowMs: () => number = Date.now,
     readonly features: readonly string[] = ["info", "members", "types", "publish", "subscribe", "services"],
@@ -63,6 +67,7 @@ export class GatewayApi {
     this.node = deps.node;
     this.auth = deps.auth;
     this.registry = deps.registry;
+    this.metrics = deps.metrics ?? nullMetrics;
     this.startedAtMs = nowMs();
     this.directory = new MemberDirectory(deps.node, nowMs, PROTOCOL_VERSION);
     this.digests = new DigestService(deps.bus, deps.registry, config.limits, config.nodeName);

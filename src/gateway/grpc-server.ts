@@ -26,7 +26,7 @@ import {
 } from "../errors/index.js";
 import type { GatewayApi } from "./api.js";
 import { bearerToken, type Caller } from "./auth.js";
-import { streamSubscription } from "./grpc-subscribe.js";
+import { type SubscribeBatching, streamSubscription } from "./grpc-subscribe.js";
 import { GatewayServiceWithRawSubscribe } from "./subscribe-wire.js";
 import { raiseReceiveWindows } from "./http2-window.js";
 import { addReflection } from "./reflection.js";
@@ -114,7 +114,18 @@ function publishStream(
   });
 }
 
-function handlers(api: GatewayApi, log: Logger, streams: Set<() => void>): GatewayServer {
+function handlers(
+  api: GatewayApi,
+  log: Logger,
+  streams: Set<() => void>,
+  maxMessageBytes: number,
+): GatewayServer {
+  const batching: SubscribeBatching = {
+    maxBatchDigests: api.config.limits.maxBatchDigests,
+    maxBatchBytes: api.config.limits.maxSubscribeBatchBytes,
+    maxMessageBytes,
+    metrics: api.metrics,
+  };
   /** Serves a watch stream and tracks it so shutdown can end it first. */
   const watch =
     <Req, Ev>(what: string, start: (c: Caller, req: Req, emit: (e: Ev) => void) => () => void) =>
@@ -144,7 +155,7 @@ function handlers(api: GatewayApi, log: Logger, streams: Set<() => void>): Gatew
         call.emit("error", toStatus(err));
         return;
       }
-      const end = streamSubscription(call, sub, api.config.limits.maxBatchDigests);
+      const end = streamSubscription(call, sub, batching);
       streams.add(end);
       call.on("close", () => streams.delete(end));
     },
@@ -227,7 +238,7 @@ export async function startGrpcServer(
     log.warn("gRPC: HTTP/2 receive windows left at 64 KiB (grpc-js hook missing)");
   const streams = new Set<() => void>();
   // Subscribe writes pre-encoded digest batches (subscribe-wire.ts); every other method is as generated.
-  server.addService(GatewayServiceWithRawSubscribe, handlers(api, log, streams));
+  server.addService(GatewayServiceWithRawSubscribe, handlers(api, log, streams, maxMessageBytes));
   for (const e of extra) server.addService(e.definition, e.implementation);
   const health = new HealthImplementation({ "": "SERVING", "hearsay.v1.Gateway": "SERVING" });
   health.addToServer(server);

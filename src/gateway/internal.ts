@@ -3,4 +3,9 @@
  * (test/house.test.ts checks both).
  */
 export { MemberDirectory } from "./members.js";
-export { encodeDigestBatch, GatewayServiceWithRawSubscribe } from "./subscribe-wire.js";
+export {
+  encodeDigestBatch,
+  GatewayServiceWithRawSubscribe,
+  SubscribeBatchEncoder,
+} from "./subscribe-wire.js";
+export { BoundedPoll, thriftDigestBytes } from "./thrift-poll.js";

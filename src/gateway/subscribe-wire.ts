@@ -3,7 +3,9 @@
 // (two BigInts, an id string, a headers copy) and then walks it; this writes
 // the same protobuf bytes straight from the bus digest into one buffer.
 import { GatewayService, type SubscribeResponse } from "../gen/proto/hearsay/v1/gateway.js";
-import type { BusDigest } from "./digest-bus.js";
+import type { BusDigest, SubscriptionItem } from "./digest-bus.js";
+
+type DigestItem = Extract<SubscriptionItem, { kind: "digest" }>;
 
 /**
  * hearsay.v1.Gateway with Subscribe responses that may be written pre-encoded:
@@ -137,29 +139,86 @@ function writeDigest(b: Buffer, at: number, d: BusDigest, json: string | undefin
 }
 
 /**
- * `SubscribeResponse { batch: DigestBatch { digests } }` as protobuf bytes,
- * the same the generated encoder writes for the proto digests DigestService
- * would build (`json` renders a payload when the subscriber asked for JSON).
+ * Writes runs of queued digests as `SubscribeResponse { batch: DigestBatch { digests } }` protobuf
+ * bytes, the same the generated encoder writes for the proto digests DigestService would build,
+ * each response bounded by a count and a byte budget. One per subscription: its arrays are reused,
+ * so a response allocates only its output buffer.
+ */
+export class SubscribeBatchEncoder {
+  /** Index after the last item the last `encode` took. */
+  end = 0;
+  /** The last `encode` stopped at the byte budget while its run had digests left. */
+  cutByBytes = false;
+  /** Digests the last `encode` sent without their JSON: with it they alone would pass `maxMessageBytes`. */
+  jsonOmitted = 0;
+  private readonly sizes: number[] = [];
+  private readonly jsons: Array<string | undefined> = [];
+
+  constructor(
+    /** Renders a payload as JSON when the subscriber asked for it, else null. */
+    private readonly json: ((d: BusDigest) => string | undefined) | null,
+    /** Budget of one response, bytes: a response ends before the digest that would pass it. */
+    private readonly maxBatchBytes: number,
+    /** Largest message the transport sends, bytes (grpc.max_send_message_length). */
+    private readonly maxMessageBytes: number,
+  ) {}
+
+  /**
+   * One response holding the digests at `items[from..]`: at most `max`, up to the first gap notice,
+   * and no more than fit in the budget, but always at least one (a digest larger than the budget goes
+   * alone). Sets `end`, `cutByBytes` and `jsonOmitted`. `items[from]` must be a digest.
+   */
+  encode(items: readonly SubscriptionItem[], from: number, max: number): Buffer {
+    const sizes = this.sizes;
+    const jsons = this.jsons;
+    const stop = Math.min(items.length, from + max);
+    let batchLen = 0;
+    let k = 0;
+    this.cutByBytes = false;
+    this.jsonOmitted = 0;
+    for (let i = from; i < stop; i++) {
+      const item = items[i] as SubscriptionItem;
+      if (item.kind !== "digest") break;
+      const d = item.digest;
+      let json = this.json === null ? undefined : this.json(d);
+      let n = digestLen(d, json);
+      if (json !== undefined && lenField(lenField(n)) > this.maxMessageBytes) {
+        // Its rendering (up to ~6x a payload) would end the stream: the payload alone still fits.
+        json = undefined;
+        n = digestLen(d, undefined);
+        this.jsonOmitted++;
+      }
+      if (k > 0 && lenField(batchLen + lenField(n)) > this.maxBatchBytes) {
+        this.cutByBytes = true;
+        break;
+      }
+      sizes[k] = n;
+      jsons[k] = json;
+      batchLen += lenField(n);
+      k++;
+    }
+    this.end = from + k;
+    const out = Buffer.allocUnsafe(lenField(batchLen));
+    out[0] = (2 << 3) | 2; // SubscribeResponse.batch
+    let at = writeVarint(out, 1, batchLen);
+    for (let j = 0; j < k; j++) {
+      out[at++] = (1 << 3) | 2; // DigestBatch.digests
+      at = writeVarint(out, at, sizes[j] as number);
+      at = writeDigest(out, at, (items[from + j] as DigestItem).digest, jsons[j]);
+      jsons[j] = undefined; // hold no rendering past its response
+    }
+    return out;
+  }
+}
+
+/**
+ * All of `digests` as one `SubscribeResponse` batch, unbounded (for tests and tools; streams use
+ * `SubscribeBatchEncoder`).
  */
 export function encodeDigestBatch(
   digests: readonly BusDigest[],
   json: ((d: BusDigest) => string | undefined) | null,
 ): Buffer {
-  const sizes = new Array<number>(digests.length);
-  const jsons = json === null ? null : digests.map(json);
-  let batchLen = 0;
-  for (let i = 0; i < digests.length; i++) {
-    const n = digestLen(digests[i] as BusDigest, jsons?.[i]);
-    sizes[i] = n;
-    batchLen += lenField(n);
-  }
-  const out = Buffer.allocUnsafe(lenField(batchLen));
-  out[0] = (2 << 3) | 2; // SubscribeResponse.batch
-  let at = writeVarint(out, 1, batchLen);
-  for (let i = 0; i < digests.length; i++) {
-    out[at++] = (1 << 3) | 2; // DigestBatch.digests
-    at = writeVarint(out, at, sizes[i] as number);
-    at = writeDigest(out, at, digests[i] as BusDigest, jsons?.[i]);
-  }
-  return out;
+  const items = digests.map((digest): SubscriptionItem => ({ kind: "digest", digest }));
+  return new SubscribeBatchEncoder(json, Infinity, Infinity).encode(items, 0, items.length);
 }

@@ -10,6 +10,7 @@ import type { GatewayApi } from "./api.js";
 import type { Caller } from "./auth.js";
 import type { OpenSubscription } from "./digest-service.js";
 import { LongPoll } from "./long-poll.js";
+import { BoundedPoll } from "./thrift-poll.js";
 import { fixApplicationExceptionType } from "./thrift-compat.js";
 import { serveThriftConnection, type ThriftProcessor } from "./thrift-connection.js";
 import {
@@ -90,7 +91,7 @@ type ThriftArgs<K extends ThriftMethod> = GatewayClient[K] extends {
  */
 type ThriftHandler = { [K in ThriftMethod]: (...args: [...ThriftArgs<K>, Callback]) => void };
 
-function handler(api: GatewayApi, log: Logger, polls: Polls): ThriftHandler {
+function handler(api: GatewayApi, log: Logger, polls: Polls, maxFrameBytes: number): ThriftHandler {
   // Callback style (the handler's arity differs from the method's), so errors map cleanly.
   const method =
     <K extends ThriftMethod>(name: K, fn: (args: ThriftArgs<K>, caller: Caller) => unknown) =>
@@ -141,9 +142,11 @@ function handler(api: GatewayApi, log: Logger, polls: Polls): ThriftHandler {
       const batch = digests.map((d, i) => newDigestFromThrift(d, `digests[${i}]`));
       return api.publishBatch(c, str(overlay), batch).map(publishResponseToThrift);
     }),
-    subscribe: method("subscribe", ([token, req], c) =>
-      polls.subscriptions.open(api.subscribe(c, subscribeFromThrift(req), `thrift:${str(token)}`)),
-    ),
+    subscribe: method("subscribe", ([token, req], c) => {
+      const sub = api.subscribe(c, subscribeFromThrift(req), `thrift:${str(token)}`);
+      const budget = api.config.limits.maxSubscribeBatchBytes;
+      return polls.subscriptions.open(new BoundedPoll(sub, budget, maxFrameBytes, api.metrics));
+    }),
     poll: poll(polls.subscriptions, pollItemsToThrift),
     unsubscribe: method("unsubscribe", ([, id], c) => {
       api.authenticate(c);
@@ -211,7 +214,7 @@ export async function startThriftServer(
     members: new LongPoll("watch"),
     services: new LongPoll("watch"),
   };
-  const processor = new Gateway.Processor(handler(api, log, polls));
+  const processor = new Gateway.Processor(handler(api, log, polls, maxFrameBytes));
   const sockets = new Set<Socket>();
   // Malformed frames and oversize lengths close that connection only (logged there); the server lives on.
   const server = createServer((s) => {
