@@ -182,16 +182,18 @@ export class SubscribeBatchEncoder {
       const d = item.digest;
       let json = this.json === null ? undefined : this.json(d);
       let n = digestLen(d, json);
-      if (json !== undefined && lenField(lenField(n)) > this.maxMessageBytes) {
-        // Its rendering (up to ~6x a payload) would end the stream: the payload alone still fits.
+      // Its rendering (up to ~6x a payload) would end the stream: the payload alone still fits.
+      const omitJson = json !== undefined && lenField(lenField(n)) > this.maxMessageBytes;
+      if (omitJson) {
         json = undefined;
         n = digestLen(d, undefined);
-        this.jsonOmitted++;
       }
       if (k > 0 && lenField(batchLen + lenField(n)) > this.maxBatchBytes) {
         this.cutByBytes = true;
         break;
       }
+      // Counted once, in the response that carries the digest (a cut digest is looked at again).
+      if (omitJson) this.jsonOmitted++;
       sizes[k] = n;
       jsons[k] = json;
       batchLen += lenField(n);

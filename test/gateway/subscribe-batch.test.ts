@@ -89,6 +89,17 @@ describe("SubscribeBatchEncoder", () => {
     expect(got.item.batch.digests.map((d) => d.json)).toEqual(["x".repeat(600), undefined]);
     expect(enc.jsonOmitted).toBe(1);
   });
+
+  it("counts a dropped rendering once, in the response that carries the digest", () => {
+    const json = (d: BusDigest) => "x".repeat(d.payload.length * 3);
+    // The second digest's JSON is dropped (message limit 1000), and it does not fit beside the first.
+    const enc = new SubscribeBatchEncoder(json, 900, 1000);
+    const queue = items([bus(1, 200), bus(2, 300)]);
+    enc.encode(queue, 0, 1024);
+    expect([enc.end, enc.cutByBytes, enc.jsonOmitted]).toEqual([1, true, 0]);
+    enc.encode(queue, 1, 1024);
+    expect([enc.end, enc.jsonOmitted]).toEqual([2, 1]);
+  });
 });
 
 /** A subscription whose queue is `queue`, drained as the bus would. */
