@@ -111,16 +111,20 @@ struct Digest {
   2: binary payload,
   // Node that accepted the publish.
   3: string origin,
-  // Gapless per origin, from 1.
+  // Gapless per origin and epoch (across all types), from 1.
   4: i64 sequence,
   // When the origin accepted it.
   5: i64 publishTimeMs,
   // Application headers as published.
   6: map<string, string> headers,
-  // "origin:sequence".
+  // "origin:epoch:sequence".
   7: string id,
   // Only when the subscriber asked for JSON.
   8: optional string json,
+  // The origin's log epoch (see hearsay.v1.Digest.epoch).
+  9: i64 epoch,
+  // Gapless per (origin, epoch, type), from 1: what cursors and gaps speak in.
+  10: i64 streamSequence,
 }
 
 // Per origin and digest type, the sequence of the last digest received.
@@ -129,8 +133,11 @@ struct CursorPosition {
   1: string origin,
   // Digest type name.
   2: string type,
-  // Sequence of the last digest of `type` received from `origin` (0 = none yet).
+  // Stream sequence of the last digest of `type` received from `origin` in
+  // `epoch` (0 = none yet).
   3: i64 sequence,
+  // The origin's epoch; 0 = its oldest epoch still known.
+  4: i64 epoch,
 }
 
 // Where a subscriber is; at most one position per (origin, type).
@@ -149,12 +156,14 @@ enum GapReason {
 struct GapRange {
   // Origin node of the lost digests.
   1: string origin,
-  // Inclusive.
+  // First lost stream sequence, inclusive.
   2: i64 fromSequence,
-  // Inclusive.
+  // Last lost stream sequence, inclusive; 0 = through the epoch's unknown end.
   3: i64 toSequence,
   // Digest type of the lost digests.
   4: string type,
+  // The origin's epoch of the lost digests.
+  5: i64 epoch,
 }
 
 struct GapNotice {
@@ -206,6 +215,8 @@ enum MemberEventKind {
   FAIL = 6,
   LEAVE = 7,
   REAP = 8,
+  // Once after the CURRENT events of an includeCurrent watch; no member.
+  SNAPSHOT_END = 9,
 }
 
 struct MemberEvent {
@@ -252,6 +263,8 @@ enum ServiceEventKind {
   UPDATED = 3,
   DEREGISTERED = 4,
   EXPIRED = 5,
+  // Once after the CURRENT events of an includeCurrent watch; no instance.
+  SNAPSHOT_END = 6,
 }
 
 struct ServiceEvent {
@@ -361,6 +374,16 @@ union SubscriptionItem {
   1: list<Digest> batch,
   // Digests this subscriber will not receive, and why.
   2: GapNotice gap,
+  // The backlog the subscription started with has been delivered; what
+  // follows is live. Once per subscription.
+  3: CaughtUp caughtUp,
+}
+
+struct CaughtUp {
+  // Gateway clock when sent.
+  1: i64 serverTimeMs,
+  // Digests delivered before this marker.
+  2: i64 backlogDigests,
 }
 
 struct ListMembersRequest {

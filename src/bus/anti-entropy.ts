@@ -91,7 +91,7 @@ export class AntiEntropy {
     const theirs = new Map<string, Head>();
     let peerAhead = false;
     for (const h of theirHeads) {
-      const s = ctx.streams.get(streamKey(h.origin, h.type));
+      const s = ctx.streams.get(streamKey(h.origin, h.epoch, h.type));
       if (s !== undefined && wanted.has(h.type)) theirs.set(s.key, h);
       if (peer !== undefined) peerAhead = this.learn(peer, h) || peerAhead;
     }
@@ -128,8 +128,8 @@ export class AntiEntropy {
   /** Applies a peer's head; true if the peer is ahead of us on a stream we want. */
   private learn(peer: string, h: Head): boolean {
     const { ctx } = this;
-    if (h.origin === ctx.self || !ctx.myTypes.has(h.type)) return false;
-    const s = ctx.streamFor(h.origin, h.type);
+    if ((h.origin === ctx.self && h.epoch === ctx.epoch) || !ctx.myTypes.has(h.type)) return false;
+    const s = ctx.streamFor(h.origin, h.epoch, h.type);
     if (s === undefined) return false;
     s.advertised = Math.max(s.advertised, h.hwm);
     if (!s.active) return false;
@@ -146,7 +146,7 @@ export class AntiEntropy {
       const floor = ctx.store.stream(s.key)?.floor.typeSeq ?? s.head.typeSeq;
       const low = asking && s.held > 0 ? s.lowestHeld() : undefined;
       const upTo = low === undefined ? 0 : low.typeSeq - 1;
-      out.push({ origin: s.origin, type: s.type, hwm: s.head.typeSeq, floor, upTo });
+      out.push({ origin: s.origin, epoch: s.epoch, type: s.type, hwm: s.head.typeSeq, floor, upTo });
       if (out.length >= ctx.cfg.maxSyncHeads) break;
     }
     return out;

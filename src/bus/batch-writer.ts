@@ -80,16 +80,17 @@ export class BatchWriter {
       (oBytes?.length ?? 0) +
       5 +
       (tBytes?.length ?? 0) +
-      27 +
+      36 +
       5 +
       d.payload.length +
       (headers?.length ?? 0);
     this.reserve(most);
     const b = this.buf;
     let at = start;
-    b[at++] = 0x90 | (headers === null ? 6 : 7);
+    b[at++] = 0x90 | (headers === null ? 7 : 8);
     at = o === undefined ? writeStr(b, at, oBytes as Buffer) : writeUint(b, at, o);
     at = t === undefined ? writeStr(b, at, tBytes as Buffer) : writeUint(b, at, t);
+    at = writeUint(b, at, d.epoch);
     at = writeUint(b, at, d.seq);
     at = writeUint(b, at, d.typeSeq);
     at = writeUint(b, at, d.publishTimeMs);

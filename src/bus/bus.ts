@@ -91,12 +91,13 @@ export class Bus {
       log: deps.logger ?? nullLogger,
       metrics,
       store: deps.store,
+      epoch: deps.store.epoch,
       channels: this.channels,
       interest: new InterestIndex(this.config.maxInterestTypes),
       streams: new Map(),
       myTypes: new Map(),
       receive: (ds, from, via) => this.receiveAll(ds, from, via),
-      streamFor: (origin, type) => this.streamFor(origin, type),
+      streamFor: (origin, epoch, type) => this.streamFor(origin, epoch, type),
       activate: (s, after) => this.activate(s, after),
     };
     const budget = this.config.packetBudgetBytes || deps.overlay.config.udpBudgetBytes - 64;
@@ -162,7 +163,7 @@ export class Bus {
   private ownTypesWantedBy(peer: string): string[] {
     const out: string[] = [];
     for (const st of this.ctx.streams.values()) {
-      if (st.origin === this.ctx.self && this.ctx.interest.wants(peer, st.type)) out.push(st.type);
+      if (this.isOwn(st) && this.ctx.interest.wants(peer, st.type)) out.push(st.type);
     }
     return out;
   }
@@ -185,7 +186,7 @@ export class Bus {
   publish(input: PublishInput): PublishResult {
     const check = checkPublish(input, this.config);
     if (!check.ok) return check;
-    const s = this.streamFor(this.ctx.self, input.type);
+    const s = this.streamFor(this.ctx.self, this.ctx.epoch, input.type);
     if (s === undefined)
       return fail("RESOURCE_EXHAUSTED", `type: more than maxStreams (${this.config.maxStreams}) streams`);
     // Whole milliseconds on the wire (a real clock has fractions; peers refuse non-integers).
@@ -196,6 +197,7 @@ export class Bus {
       // A copy: the caller's bytes are often a view of a whole request buffer, which retention must not pin.
       payload: copyBytes(input.payload),
       origin: this.ctx.self,
+      epoch: this.ctx.epoch,
       seq: ++this.lastSeq,
       typeSeq: s.head.typeSeq + 1,
       publishTimeMs: this.lastPublishMs,
@@ -238,9 +240,11 @@ export class Bus {
       },
     );
     for (const p of cursor) {
-      if (p.origin === ctx.self) continue;
-      const s = this.streamFor(p.origin, p.type);
-      if (s !== undefined && !s.active) s.seekAfterSeq = Math.min(s.seekAfterSeq ?? Infinity, p.sequence);
+      if (p.epoch === 0) continue;
+      if (p.origin === ctx.self && p.epoch === ctx.epoch) continue;
+      const s = this.streamFor(p.origin, p.epoch, p.type);
+      if (s !== undefined && !s.active)
+        s.seekAfterTypeSeq = Math.min(s.seekAfterTypeSeq ?? Infinity, p.sequence);
     }
     this.delivery.add(sub);
     return { ok: true, subscription: sub };
@@ -259,10 +263,26 @@ export class Bus {
     };
   }
 
-  /** This node's head of a stream (tests, admin): the contiguous type sequence, or undefined. */
-  head(origin: string, type: string): Mark | undefined {
-    const s = this.ctx.streams.get(streamKey(origin, type));
+  /** This node's own epoch: the one its digests carry. */
+  get epoch(): number {
+    return this.ctx.epoch;
+  }
+
+  /** This node's head of a stream (tests, admin): the contiguous type sequence, or undefined. Epoch: the newest known. */
+  head(origin: string, type: string, epoch?: number): Mark | undefined {
+    let s: Stream | undefined;
+    for (const st of this.ctx.streams.values())
+      if (
+        st.origin === origin &&
+        st.type === type &&
+        (epoch === undefined ? s === undefined || st.epoch > s.epoch : st.epoch === epoch)
+      )
+        s = st;
     return s?.active ? { ...s.head } : undefined;
+  }
+
+  private isOwn(s: Stream): boolean {
+    return s.origin === this.ctx.self && s.epoch === this.ctx.epoch;
   }
 
   private unsubscribe(sub: Subscription): void {
@@ -287,9 +307,9 @@ export class Bus {
   private receive(d: Digest, from: string | null, via: "push" | "sync"): string | null {
     const { ctx } = this;
     if (!this.running) return null;
-    if (d.origin === ctx.self) return "own";
+    if (d.origin === ctx.self && d.epoch === ctx.epoch) return "own";
     if (!ctx.myTypes.has(d.type)) return "uninterested";
-    const s = this.streamFor(d.origin, d.type);
+    const s = this.streamFor(d.origin, d.epoch, d.type);
     if (s === undefined) return "streams-limit";
     if (!s.active && d.typeSeq === 1) this.activate(s, ZERO_MARK);
     const r = s.offer(d, this.config);
@@ -324,22 +344,29 @@ export class Bus {
     }
   }
 
-  private streamFor(origin: string, type: string): Stream | undefined {
+  private streamFor(origin: string, epoch: number, type: string): Stream | undefined {
     const { ctx } = this;
     // Consecutive digests are mostly of one stream: skip building its key then.
     const last = this.lastStream;
-    if (last !== null && last.origin === origin && last.type === type && ctx.streams.get(last.key) === last)
+    if (
+      last !== null &&
+      last.origin === origin &&
+      last.epoch === epoch &&
+      last.type === type &&
+      ctx.streams.get(last.key) === last
+    )
       return last;
-    const key = streamKey(origin, type);
+    const key = streamKey(origin, epoch, type);
     let s = ctx.streams.get(key);
     if (s !== undefined) return (this.lastStream = s);
     if (ctx.streams.size >= this.config.maxStreams) return undefined;
-    s = new Stream(key, origin, type);
+    s = new Stream(key, origin, epoch, type);
     ctx.streams.set(key, s);
-    if (origin === ctx.self) {
+    if (this.isOwn(s)) {
       s.activate(ZERO_MARK, ctx.clock.nowMs());
       return s;
     }
+    this.noteEpoch(s);
     s.seekSinceMs = ctx.clock.nowMs();
     this.repairer.seeking.add(s);
     const created = s;
@@ -350,19 +377,43 @@ export class Bus {
   private activate(s: Stream, after: Mark): void {
     if (s.active) return;
     s.activate(after, this.ctx.clock.nowMs());
-    this.deps.store.setFloor(s.origin, s.type, after);
+    this.deps.store.setFloor(s.origin, s.epoch, s.type, after);
     this.repairer.seeking.delete(s);
     this.delivery.activated(s);
     this.drainReady(s);
   }
 
+  /**
+   * An origin's first stream of an epoch newer than one we knew: it restarted
+   * without its log (a fresh disk). Its old epoch's streams stay what they
+   * were here; the new one starts from 1. Said once per (origin, epoch).
+   */
+  private noteEpoch(s: Stream): void {
+    let older: number | null = null;
+    for (const st of this.ctx.streams.values()) {
+      if (st.origin !== s.origin || st === s) continue;
+      if (st.epoch === s.epoch) return;
+      if (st.epoch < s.epoch) older = Math.max(older ?? 0, st.epoch);
+    }
+    if (older === null) return;
+    this.ctx.metrics.inc("bus_epochs_seen_total");
+    this.ctx.log.warn(
+      "bus: origin started a new log epoch (restarted without its data dir); its earlier epoch ends where it stood",
+      {
+        origin: s.origin,
+        epoch: s.epoch,
+        previousEpoch: older,
+      },
+    );
+  }
+
   /** Streams from the log of a previous run; our own next sequence continues after the highest we used. */
   private restore(): void {
     for (const info of this.deps.store.streams()) {
-      const s = new Stream(info.key, info.origin, info.type);
+      const s = new Stream(info.key, info.origin, info.epoch, info.type);
       s.activate(info.last ?? info.floor, this.ctx.clock.nowMs());
       this.ctx.streams.set(info.key, s);
-      if (info.origin !== this.ctx.self) continue;
+      if (!this.isOwn(s)) continue;
       this.lastSeq = Math.max(this.lastSeq, s.head.seq);
       this.lastPublishMs = Math.max(this.lastPublishMs, s.head.publishTimeMs);
     }

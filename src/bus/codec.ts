@@ -10,7 +10,7 @@ export { BatchWriter };
  * Bus wire format (channel 1). A message is [kind u8][MessagePack body]. Push
  * batches and sync answers are a MessagePack *sequence* of records, so a
  * batch can be filled to an exact byte budget:
- *   record = [origin, type, seq, typeSeq, publishTimeMs, payload(bin), headers(map)?]
+ *   record = [origin, type, epoch, seq, typeSeq, publishTimeMs, payload(bin), headers(map)?]
  * where origin and type are a string on first use in the message, then the
  * integer index of that string (in order of first use). Decoding never
  * throws: every length is bounded and every field is checked.
@@ -20,6 +20,7 @@ export const Kind = { Push: 1, SyncReq: 2, SyncResp: 3, SeekReq: 4, SeekResp: 5,
 /** A stream's state as one node advertises it. */
 export interface Head {
   origin: string;
+  epoch: number;
   type: string;
   /** Contiguous high-water mark (type sequence). */
   hwm: number;
@@ -33,7 +34,14 @@ export type BusMessage =
   | { kind: "push"; digests: Digest[]; refused: number }
   | { kind: "sync-req"; types: string[]; heads: Head[]; sender: string }
   | { kind: "sync-resp"; heads: Head[]; digests: Digest[]; refused: number }
-  | { kind: "seek-req"; origin: string; type: string; fromTimeMs: number | null; afterSeq: number | null }
+  | {
+      kind: "seek-req";
+      origin: string;
+      epoch: number;
+      type: string;
+      sinceAgoMs: number | null;
+      afterTypeSeq: number | null;
+    }
   | { kind: "seek-resp"; found: boolean; afterTypeSeq: number; afterSeq: number; hwm: number }
   | { kind: "ack" };
 
@@ -61,20 +69,26 @@ function frame(kind: number, body: Uint8Array): Uint8Array {
   return out;
 }
 
-const headWire = (h: Head): unknown[] => [h.origin, h.type, h.hwm, h.floor, h.upTo];
+const headWire = (h: Head): unknown[] => [h.origin, h.epoch, h.type, h.hwm, h.floor, h.upTo];
 
 /** `sender` is the asker's node name: over TCP its source address is an ephemeral port, not its member address. */
 export function encodeSyncReq(types: string[], heads: Head[], sender: string): Uint8Array {
   return frame(Kind.SyncReq, packr.pack([types, heads.map(headWire), sender]));
 }
 
+/**
+ * "Where does this stream start for me?": after `afterTypeSeq`, or (null) at
+ * what the answerer stored since `sinceAgoMs` ago by ITS clock (no clock is
+ * compared with another's), whichever is earlier.
+ */
 export function encodeSeekReq(
   origin: string,
+  epoch: number,
   type: string,
-  fromTimeMs: number | null,
-  afterSeq: number | null,
+  sinceAgoMs: number | null,
+  afterTypeSeq: number | null,
 ) {
-  return frame(Kind.SeekReq, packr.pack([origin, type, fromTimeMs, afterSeq]));
+  return frame(Kind.SeekReq, packr.pack([origin, epoch, type, sinceAgoMs, afterTypeSeq]));
 }
 
 export function encodeSeekResp(found: boolean, afterTypeSeq: number, afterSeq: number, hwm: number) {
@@ -125,17 +139,18 @@ export function decodeBusMessage(data: Uint8Array, lim: CodecLimits): BusDecodeR
         return { ok: true, msg: { kind: "sync-req", types, heads: decodeHeads(f[1], lim), sender: f[2] } };
       }
       case Kind.SeekReq: {
-        const f = fields(unpackr.unpack(body), 4);
-        const from = f[2] === null ? null : uint(f[2]);
-        const after = f[3] === null ? null : uint(f[3]);
+        const f = fields(unpackr.unpack(body), 5);
+        const ago = f[3] === null ? null : uint(f[3]);
+        const after = f[4] === null ? null : uint(f[4]);
         return {
           ok: true,
           msg: {
             kind: "seek-req",
             origin: origin(f[0], lim),
-            type: typeName(f[1], lim),
-            fromTimeMs: from,
-            afterSeq: after,
+            epoch: epochOf(f[1]),
+            type: typeName(f[2], lim),
+            sinceAgoMs: ago,
+            afterTypeSeq: after,
           },
         };
       }
@@ -173,6 +188,12 @@ function uint(v: unknown): number {
   return v;
 }
 
+function epochOf(v: unknown): number {
+  const e = uint(v);
+  if (e < 1) throw new Invalid("malformed");
+  return e;
+}
+
 function typeName(v: unknown, lim: CodecLimits): string {
   if (!checkTypeName(v, lim).ok) throw new Invalid(typeof v === "string" ? "limit" : "malformed");
   return v as string;
@@ -188,13 +209,14 @@ function decodeHeads(v: unknown, lim: CodecLimits): Head[] {
   if (!Array.isArray(v)) throw new Invalid("malformed");
   if (v.length > lim.maxSyncHeads) throw new Invalid("limit");
   return v.map((e: unknown) => {
-    const f = fields(e, 5);
+    const f = fields(e, 6);
     return {
       origin: origin(f[0], lim),
-      type: typeName(f[1], lim),
-      hwm: uint(f[2]),
-      floor: uint(f[3]),
-      upTo: uint(f[4]),
+      epoch: epochOf(f[1]),
+      type: typeName(f[2], lim),
+      hwm: uint(f[3]),
+      floor: uint(f[4]),
+      upTo: uint(f[5]),
     };
   });
 }
@@ -222,7 +244,7 @@ function records(items: unknown[], lim: CodecLimits): { digests: Digest[]; refus
   const okOrigins = new Set<string>();
   const okTypes = new Set<string>();
   for (const item of items) {
-    if (!Array.isArray(item) || item.length < 6 || item.length > 7) throw new Invalid("malformed");
+    if (!Array.isArray(item) || item.length < 7 || item.length > 8) throw new Invalid("malformed");
     const o = ref(item[0]);
     const t = ref(item[1]);
     if (!okOrigins.has(o)) {
@@ -248,8 +270,8 @@ function records(items: unknown[], lim: CodecLimits): { digests: Digest[]; refus
 
 /** One record whose origin `o` and type `t` are already checked. */
 function record(o: string, t: string, f: unknown[], lim: CodecLimits): Digest | null {
-  const [, , seq, typeSeq, time, payload, rawHeaders] = f;
-  if (!isSeq(seq) || !isSeq(typeSeq) || typeSeq > seq) return null;
+  const [, , epoch, seq, typeSeq, time, payload, rawHeaders] = f;
+  if (!isSeq(epoch) || !isSeq(seq) || !isSeq(typeSeq) || typeSeq > seq) return null;
   if (typeof time !== "number" || !Number.isSafeInteger(time) || time < 0) return null;
   if (!(payload instanceof Uint8Array) || payload.length > lim.maxPayloadBytes) return null;
   let headers = NO_HEADERS as Record<string, string>;
@@ -261,7 +283,7 @@ function record(o: string, t: string, f: unknown[], lim: CodecLimits): Digest | 
   }
   // A view of the message (as a plain Uint8Array): the bus copies the payloads it keeps (ownPayload).
   const view = new Uint8Array(payload.buffer, payload.byteOffset, payload.length);
-  return { origin: o, type: t, seq, typeSeq, publishTimeMs: time, payload: view, headers };
+  return { origin: o, epoch, type: t, seq, typeSeq, publishTimeMs: time, payload: view, headers };
 }
 
 function isSeq(v: unknown): v is number {

@@ -46,7 +46,7 @@ export interface BusConfig {
   maxHoldbackBytes: number;
   /** A digest more than this many type sequences ahead of a stream's head is refused (bogus jump). @default 1000000 */
   maxSequenceJump: number;
-  /** A stream first seen after a subscription began starts at digests published from (subscribe time - this), for clock skew between nodes. @default 1000 */
+  /** A stream first seen after a subscription began starts at what the answering node stored since (the subscription's age + this) ago by its own clock: a grace for transit, never a clock comparison. @default 1000 */
   startGraceMs: number;
   /** A stream whose start could not be learned from its origin or peers in this long starts at what arrived. @default 15000 */
   maxSeekWaitMs: number;

@@ -17,6 +17,8 @@ export interface BusCtx {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly store: LogStore;
+  /** This node's own epoch (the store's). */
+  readonly epoch: number;
   readonly channels: Channels;
   readonly interest: InterestIndex;
   readonly streams: Map<string, Stream>;
@@ -25,7 +27,7 @@ export interface BusCtx {
   /** Digests from a peer, in order; `from` is the sender's name when known. */
   receive(ds: readonly Digest[], from: string | null, via: "push" | "sync"): void;
   /** The stream, created (seeking) if new and within limits; undefined when at maxStreams. */
-  streamFor(origin: string, type: string): Stream | undefined;
+  streamFor(origin: string, epoch: number, type: string): Stream | undefined;
   /** The stream's start is known: attach subscribers, commit what was held. */
   activate(s: Stream, after: Mark): void;
 }

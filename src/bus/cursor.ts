@@ -1,22 +1,28 @@
 /** Why a range of digests will not be delivered (proto GapReason). */
 export type GapReason = "SLOW_CONSUMER" | "RETENTION_EXPIRED" | "UNRECOVERABLE";
 
-/** Lost digests of one stream: origin sequences from..to inclusive; sequences of other types in between were not lost. */
+/** Lost digests of one stream (origin, epoch, type): stream sequences (typeSeq) from..to inclusive. */
 export interface GapRange {
   origin: string;
+  epoch: number;
   type: string;
   fromSeq: number;
   toSeq: number;
 }
 
-/** Sequence of the last digest of `type` from `origin` the subscriber received (0 = none). */
+/**
+ * The last digest of `type` from `origin` the subscriber received: its epoch
+ * and stream sequence (typeSeq; 0 = none). Epoch 0 = the origin's oldest
+ * epoch known here. Later epochs of the origin are delivered from their start.
+ */
 export interface CursorPosition {
   origin: string;
   type: string;
+  epoch: number;
   sequence: number;
 }
 
-/** Where a subscriber is: at most one position per (origin, type). */
+/** Where a subscriber is: at most one position per (origin, type), in its newest epoch. */
 export interface Cursor {
   positions: CursorPosition[];
 }

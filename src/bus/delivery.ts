@@ -3,7 +3,8 @@ import type { GapReason } from "./cursor.js";
 import type { Digest } from "./digest.js";
 import { ZERO_MARK, type Mark } from "./log-store.js";
 import type { Stream } from "./stream.js";
-import type { Subscription } from "./subscription.js";
+import { SKIP, type Subscription } from "./subscription.js";
+import { originTypeKey } from "./digest.js";
 
 /** Log entries read per stream per fill pass. */
 const FILL_BATCH = 256;
@@ -68,8 +69,7 @@ export class Delivery {
     for (const sub of this.byType.get(s.type) ?? []) {
       const p = sub.pos.get(s.key);
       if (p === undefined || p.typeSeq !== from.typeSeq - 1) continue;
-      const range = { origin: s.origin, type: s.type, fromSeq: Math.max(from.seq, p.seq + 1), toSeq: to.seq };
-      sub.lose("UNRECOVERABLE", s.key, range, to.typeSeq);
+      sub.lose("UNRECOVERABLE", s.key, this.range(s, from.typeSeq, to.typeSeq));
     }
     this.ctx.metrics.inc("bus_gaps_total", { reason: "UNRECOVERABLE" });
   }
@@ -84,53 +84,67 @@ export class Delivery {
     });
   }
 
-  /** Where a subscription starts in a stream: its cursor, the log's start (earliest), or the head (latest). */
+  /**
+   * Where a subscription starts in a stream: its cursor (an older epoch of
+   * the cursor's origin is skipped, a newer one starts at its beginning), the
+   * log's start (earliest), or the head (latest).
+   */
   private attach(sub: Subscription, s: Stream, isNew: boolean): void {
     const floor = this.ctx.store.stream(s.key)?.floor ?? ZERO_MARK;
-    const cursor = sub.pendingCursor.get(s.key);
-    if (cursor !== undefined) {
-      sub.pendingCursor.delete(s.key);
+    const cursor = sub.cursorAt.get(originTypeKey(s.origin, s.type));
+    if (cursor !== undefined && (cursor.epoch === s.epoch || (cursor.epoch === 0 && !cursor.used))) {
+      cursor.used = true;
       this.attachCursor(sub, s, floor, cursor.sequence);
-    } else if (sub.start === "earliest") {
-      sub.pos.set(s.key, { typeSeq: floor.typeSeq, seq: floor.seq });
+    } else if (cursor !== undefined && cursor.epoch > s.epoch) {
+      sub.pos.set(s.key, { typeSeq: SKIP });
+      return;
+    } else if (cursor !== undefined || sub.start === "earliest") {
+      // Earliest, or an epoch newer than the cursor's: all of it that is held.
+      this.attachCursor(sub, s, floor, 0);
     } else {
-      // Latest: from the head, or for a stream that appeared since, from where this node's view starts;
-      // either way only what was published since the subscription began (minus the clock-skew grace).
+      // Latest: from the head, or for a stream that appeared since, from where this node's view
+      // starts (its origin or peer answered "what I stored since you subscribed", by its own clock).
       const at = isNew ? floor : s.head;
-      sub.pos.set(s.key, { typeSeq: at.typeSeq, seq: at.seq });
-      const notBeforeMs = sub.createdMs - this.ctx.cfg.startGraceMs;
-      sub.filters.set(s.key, { skipThroughSeq: 0, notBeforeMs });
+      sub.pos.set(s.key, { typeSeq: at.typeSeq });
     }
     this.scheduleFill(sub);
   }
 
   private attachCursor(sub: Subscription, s: Stream, floor: Mark, seq: number): void {
     // Whatever the client already has is skipped, even if it arrives here later.
-    sub.filters.set(s.key, { skipThroughSeq: seq, notBeforeMs: 0 });
-    const at = this.ctx.store.atOrBeforeSeq(s.key, seq);
-    if (at !== undefined) return void sub.pos.set(s.key, { typeSeq: at.typeSeq, seq });
-    if (seq >= s.head.seq) {
-      // Ahead of everything here (e.g. this gateway restarted behind its peers): skip what the client has.
-      return void sub.pos.set(s.key, { typeSeq: s.head.typeSeq, seq });
-    }
-    if (seq >= floor.seq) return void sub.pos.set(s.key, { typeSeq: floor.typeSeq, seq });
-    this.lose(sub, s, "RETENTION_EXPIRED", seq + 1, floor.seq, floor.typeSeq);
+    sub.filters.set(s.key, { skipThroughSeq: seq });
+    if (seq >= floor.typeSeq)
+      return void sub.pos.set(s.key, { typeSeq: Math.min(seq, Math.max(seq, s.head.typeSeq)) });
+    this.lose(sub, s, "RETENTION_EXPIRED", seq + 1, floor.typeSeq);
   }
 
-  private lose(
-    sub: Subscription,
-    s: Stream,
-    reason: GapReason,
-    fromSeq: number,
-    toSeq: number,
-    toTypeSeq: number,
-  ): void {
-    sub.lose(reason, s.key, { origin: s.origin, type: s.type, fromSeq, toSeq }, toTypeSeq);
+  private range(s: Stream, fromSeq: number, toSeq: number) {
+    return { origin: s.origin, epoch: s.epoch, type: s.type, fromSeq, toSeq };
+  }
+
+  private lose(sub: Subscription, s: Stream, reason: GapReason, fromSeq: number, toSeq: number): void {
+    sub.lose(reason, s.key, this.range(s, fromSeq, toSeq));
     this.ctx.metrics.inc("bus_gaps_total", { reason });
   }
 
   /** Reads from the log into the queue while it has room, stream by stream. */
   private fill(sub: Subscription): void {
+    this.fillStreams(sub);
+    if (!sub.caughtUp && this.atHeads(sub)) sub.markCaughtUp();
+  }
+
+  /** Every stream of the subscription's types known here is active and delivered up to its head. */
+  private atHeads(sub: Subscription): boolean {
+    for (const s of this.ctx.streams.values()) {
+      if (!sub.types.has(s.type)) continue;
+      if (!s.active) return false;
+      const p = sub.pos.get(s.key);
+      if (p === undefined || p.typeSeq < s.head.typeSeq) return false;
+    }
+    return true;
+  }
+
+  private fillStreams(sub: Subscription): void {
     const { ctx } = this;
     for (const [key, p] of sub.pos) {
       const s = ctx.streams.get(key);
@@ -141,7 +155,7 @@ export class Delivery {
         if (room === 0) return;
         const floor = ctx.store.stream(key)?.floor ?? ZERO_MARK;
         if (pos.typeSeq < floor.typeSeq) {
-          this.lose(sub, s, "RETENTION_EXPIRED", pos.seq + 1, floor.seq, floor.typeSeq);
+          this.lose(sub, s, "RETENTION_EXPIRED", pos.typeSeq + 1, floor.typeSeq);
           pos = sub.pos.get(key) ?? floor;
           continue;
         }
@@ -149,14 +163,13 @@ export class Delivery {
         const last = entries[entries.length - 1];
         if (last === undefined || entries[0] === undefined) {
           // Nothing held up to the head: given up (or evicted meanwhile).
-          this.lose(sub, s, "UNRECOVERABLE", pos.seq + 1, s.head.seq, s.head.typeSeq);
+          this.lose(sub, s, "UNRECOVERABLE", pos.typeSeq + 1, s.head.typeSeq);
           break;
         }
         for (const d of entries) {
           if (d.typeSeq > s.head.typeSeq) break;
           const q = sub.pos.get(key) ?? pos;
-          if (d.typeSeq > q.typeSeq + 1)
-            this.lose(sub, s, "UNRECOVERABLE", q.seq + 1, d.seq - 1, d.typeSeq - 1);
+          if (d.typeSeq > q.typeSeq + 1) this.lose(sub, s, "UNRECOVERABLE", q.typeSeq + 1, d.typeSeq - 1);
           sub.offer(key, d, false);
         }
         const next = sub.pos.get(key) ?? pos;

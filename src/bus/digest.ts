@@ -3,29 +3,41 @@ import type { BusConfig } from "./config.js";
 
 /**
  * A digest. Ordering, dedup, contiguity, repair and cursors are per STREAM =
- * (origin, type): the order guarantee is per origin within a type.
+ * (origin, epoch, type): the order guarantee is per origin within a type
+ * (an origin's epochs follow one another).
  */
 export interface Digest {
   readonly type: string;
   readonly payload: Uint8Array;
   /** Node whose bus accepted the publish. */
   readonly origin: string;
-  /** Gapless per origin across all types, from 1; survives restarts of the origin. */
+  /**
+   * The origin's log epoch (see log-store.ts newEpoch): chosen when its
+   * retention log was created, so a restart without the data dir starts a
+   * new, higher one and its sequences from 1 are never taken for old ones.
+   */
+  readonly epoch: number;
+  /** Gapless per origin and epoch across all types, from 1; survives restarts that keep the log. */
   readonly seq: number;
-  /** Gapless per (origin, type), from 1: what contiguity and repair run on. */
+  /** Gapless per stream (origin, epoch, type), from 1: what order, contiguity, repair, cursors and gaps run on. */
   readonly typeSeq: number;
   /** Origin's clock at publish, never decreasing per origin. */
   readonly publishTimeMs: number;
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** `origin:seq`, unique in the overlay. */
-export function digestId(d: Pick<Digest, "origin" | "seq">): string {
-  return `${d.origin}:${d.seq}`;
+/** `origin:epoch:seq`, unique in the overlay. */
+export function digestId(d: Pick<Digest, "origin" | "epoch" | "seq">): string {
+  return `${d.origin}:${d.epoch}:${d.seq}`;
 }
 
-/** Unambiguous map key of a stream (origin names may contain any character). */
-export function streamKey(origin: string, type: string): string {
+/** Unambiguous map key of a stream (origin names may contain any character; the epoch is digits up to the ":"). */
+export function streamKey(origin: string, epoch: number, type: string): string {
+  return `${origin.length}:${origin}${epoch}:${type}`;
+}
+
+/** Map key of an origin's type across its epochs (cursor positions). */
+export function originTypeKey(origin: string, type: string): string {
   return `${origin.length}:${origin}${type}`;
 }
 

@@ -8,7 +8,7 @@ export const MAX_RECORDS = 65_536;
 
 /**
  * Reads a MessagePack sequence of bus records the way BatchWriter writes
- * them (6-element arrays, ASCII names or back-references, unsigned
+ * them (7-element arrays, ASCII names or back-references, unsigned
  * integers, bin payloads) without building msgpackr arrays and views per
  * record: the per-digest hot path of every receiving node. Returns null for
  * anything else (headers, other encodings, non-ASCII names, damage): the
@@ -49,6 +49,7 @@ class RecordReader {
   // The record next() read last.
   private origin = "";
   private type = "";
+  private epoch = 0;
   private seq = 0;
   private typeSeq = 0;
   private time = 0;
@@ -67,19 +68,21 @@ class RecordReader {
   /** Reads one record; false if the bytes are not a record in the shape BatchWriter writes. */
   next(): boolean {
     const b = this.b;
-    if (b[this.at] !== 0x96) return false;
+    if (b[this.at] !== 0x97) return false;
     this.at++;
     const o = this.name();
     const t = o === null ? null : this.name();
     if (o === null || t === null) return false;
+    const epoch = this.uint();
     const seq = this.uint();
     const typeSeq = this.uint();
     const time = this.uint();
-    if (Number.isNaN(seq) || Number.isNaN(typeSeq) || Number.isNaN(time)) return false;
+    if (Number.isNaN(epoch) || Number.isNaN(seq) || Number.isNaN(typeSeq) || Number.isNaN(time)) return false;
     const n = this.binLength();
     if (Number.isNaN(n) || this.at + n > this.end) return false;
     this.origin = o;
     this.type = t;
+    this.epoch = epoch;
     this.seq = seq;
     this.typeSeq = typeSeq;
     this.time = time;
@@ -101,8 +104,8 @@ class RecordReader {
       if (!checkTypeName(t, lim).ok) return false;
       this.okType = t;
     }
-    const { seq, typeSeq, time } = this;
-    if (!isSeq(seq) || !isSeq(typeSeq) || typeSeq > seq) return false;
+    const { epoch, seq, typeSeq, time } = this;
+    if (!isSeq(epoch) || !isSeq(seq) || !isSeq(typeSeq) || typeSeq > seq) return false;
     return Number.isSafeInteger(time) && time >= 0 && this.payloadBytes <= lim.maxPayloadBytes;
   }
 
@@ -111,6 +114,7 @@ class RecordReader {
     const b = this.b;
     return {
       origin: this.origin,
+      epoch: this.epoch,
       type: this.type,
       seq: this.seq,
       typeSeq: this.typeSeq,

@@ -6,7 +6,9 @@ import {
   openSync,
   readFileSync,
   readdirSync,
+  renameSync,
   unlinkSync,
+  writeFileSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +16,8 @@ import { Packr, Unpackr } from "msgpackr";
 import { copyBytes, NO_HEADERS, streamKey, type Digest } from "./digest.js";
 import {
   DEFAULT_RETENTION,
+  LEGACY_EPOCH,
+  newEpoch,
   type LogStore,
   type Mark,
   type RetentionLimits,
@@ -29,14 +33,19 @@ import { MemoryLogStore } from "./memory-store.js";
  * stream stood (an origin's own next sequence is recovered from it). A torn
  * last record (crash mid-write) is cut off on open.
  *
- * Records: [1, storedAtMs, origin, type, seq, typeSeq, publishTimeMs, payload, headers?]
- *          [2, origin, type, floorTypeSeq, floorSeq, floorTimeMs, headTypeSeq, headSeq, headTimeMs]
+ * Records: [3, storedAtMs, origin, epoch, type, seq, typeSeq, publishTimeMs, payload, headers?]
+ *          [4, origin, epoch, type, floorTypeSeq, floorSeq, floorTimeMs, headTypeSeq, headSeq, headTimeMs]
+ * Kinds 1 and 2 are the same without the epoch (data dirs written before
+ * epochs existed): read as epoch 1. The file `epoch` holds this node's own
+ * epoch, written when the log is created.
  */
 export interface FileStoreOptions {
   /** A new segment file starts past this size. @default 16 MiB */
   segmentBytes?: number;
   /** Max bytes of one record read back (corruption guard). @default 2 MiB */
   maxRecordBytes?: number;
+  /** Draws the epoch of a new log. @default newEpoch(nowMs, Math.random) */
+  newEpoch?: () => number;
 }
 
 export type FileStoreOpen = { ok: true; store: FileLogStore } | { ok: false; error: string };
@@ -50,6 +59,7 @@ interface Segment {
 const packr = new Packr({ useRecords: false, variableMapSize: true, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, moreTypes: false });
 const PREFIX = "seg-";
+const EPOCH_FILE = "epoch";
 const SUFFIX = ".log";
 
 export class FileLogStore implements LogStore {
@@ -60,14 +70,17 @@ export class FileLogStore implements LogStore {
   private loading = true;
   /** Records skipped on open (corrupt or torn). */
   damagedRecords = 0;
+  /** The dir held no log: this open created one, with a new epoch. */
+  created = false;
 
   private constructor(
     readonly dir: string,
     limits: RetentionLimits,
+    readonly epoch: number,
     private readonly segmentBytes: number,
     private readonly maxRecordBytes: number,
   ) {
-    this.mem = new MemoryLogStore(limits);
+    this.mem = new MemoryLogStore(limits, epoch);
     this.mem.onEvict = (ordinal) => this.dropSegmentsThrough(ordinal);
   }
 
@@ -78,14 +91,22 @@ export class FileLogStore implements LogStore {
     limits = DEFAULT_RETENTION,
     opts: FileStoreOptions = {},
   ): FileStoreOpen {
+    let epoch: { epoch: number; created: boolean };
+    try {
+      mkdirSync(dir, { recursive: true });
+      epoch = openEpoch(dir, opts.newEpoch ?? (() => newEpoch(nowMs, mathRng)));
+    } catch (err) {
+      return { ok: false, error: `${dir}: ${(err as Error).message}` };
+    }
     const s = new FileLogStore(
       dir,
       limits,
+      epoch.epoch,
       opts.segmentBytes ?? 16 * 1024 * 1024,
       opts.maxRecordBytes ?? 2 * 1024 * 1024,
     );
+    s.created = epoch.created;
     try {
-      mkdirSync(dir, { recursive: true });
       s.load();
       s.loading = false;
       s.mem.evict(nowMs);
@@ -111,7 +132,17 @@ export class FileLogStore implements LogStore {
     const ordinal = this.mem.nextOrdinal;
     if (!this.mem.append(d, nowMs)) return false;
     if (this.loading) return true;
-    const rec: unknown[] = [1, nowMs, d.origin, d.type, d.seq, d.typeSeq, d.publishTimeMs, d.payload];
+    const rec: unknown[] = [
+      3,
+      nowMs,
+      d.origin,
+      d.epoch,
+      d.type,
+      d.seq,
+      d.typeSeq,
+      d.publishTimeMs,
+      d.payload,
+    ];
     if (Object.keys(d.headers).length > 0) rec.push(new Map(Object.entries(d.headers)));
     this.write(packr.pack(rec));
     const seg = this.segments[this.segments.length - 1];
@@ -129,16 +160,16 @@ export class FileLogStore implements LogStore {
   streams(): Iterable<StreamLogInfo> {
     return this.mem.streams();
   }
-  setFloor(origin: string, type: string, floor: Mark): void {
-    if (this.mem.stream(streamKey(origin, type)) !== undefined) return;
-    this.mem.setFloor(origin, type, floor);
-    if (!this.loading) this.write(packr.pack(checkpoint(origin, type, floor, floor)));
+  setFloor(origin: string, epoch: number, type: string, floor: Mark): void {
+    if (this.mem.stream(streamKey(origin, epoch, type)) !== undefined) return;
+    this.mem.setFloor(origin, epoch, type, floor);
+    if (!this.loading) this.write(packr.pack(checkpoint(origin, epoch, type, floor, floor)));
   }
-  atOrBeforeSeq(key: string, seq: number): Mark | undefined {
-    return this.mem.atOrBeforeSeq(key, seq);
+  atOrBefore(key: string, typeSeq: number): Mark | undefined {
+    return this.mem.atOrBefore(key, typeSeq);
   }
-  firstAtOrAfterTime(key: string, timeMs: number): Mark | undefined {
-    return this.mem.firstAtOrAfterTime(key, timeMs);
+  firstStoredAtOrAfter(key: string, timeMs: number): Mark | undefined {
+    return this.mem.firstStoredAtOrAfter(key, timeMs);
   }
   evict(nowMs: number): number {
     return this.mem.evict(nowMs);
@@ -166,7 +197,7 @@ export class FileLogStore implements LogStore {
     this.fileBytes = 0;
     this.segments.push({ n, path, lastOrdinal: this.mem.nextOrdinal - 1 });
     for (const s of this.mem.streams())
-      this.write(packr.pack(checkpoint(s.origin, s.type, s.floor, s.last ?? s.floor)));
+      this.write(packr.pack(checkpoint(s.origin, s.epoch, s.type, s.floor, s.last ?? s.floor)));
   }
 
   /** Deletes every segment (but the one being written) whose entries are all evicted. */
@@ -226,17 +257,24 @@ export class FileLogStore implements LogStore {
 
   private apply(rec: unknown, seg: Segment): boolean {
     if (!Array.isArray(rec)) return false;
-    if (rec[0] === 1) {
-      const d = toDigest(rec);
+    // Kinds 1 and 2 predate epochs: the same fields without one (epoch 1).
+    const legacy = rec[0] === 1 || rec[0] === 2;
+    const r = legacy
+      ? [rec[0] + 2, ...rec.slice(1, rec[0] === 1 ? 3 : 2), LEGACY_EPOCH, ...rec.slice(rec[0] === 1 ? 3 : 2)]
+      : rec;
+    if (r[0] === 3) {
+      const d = toDigest(r);
       if (d === null) return false;
       const ordinal = this.mem.nextOrdinal;
-      if (this.mem.append(d, rec[1] as number)) seg.lastOrdinal = ordinal;
+      if (this.mem.append(d, r[1] as number)) seg.lastOrdinal = ordinal;
       return true;
     }
-    if (rec[0] !== 2 || rec.length !== 9 || !rec.slice(3).every((v) => Number.isSafeInteger(v))) return false;
-    const [, origin, type, , , , ht, hs, hm] = rec as [
+    if (r[0] !== 4 || r.length !== 10 || ![r[2], ...r.slice(4)].every((v) => Number.isSafeInteger(v)))
+      return false;
+    const [, origin, epoch, type, , , , ht, hs, hm] = r as [
       number,
       string,
+      number,
       string,
       number,
       number,
@@ -248,15 +286,41 @@ export class FileLogStore implements LogStore {
     if (typeof origin !== "string" || typeof type !== "string") return false;
     // A checkpoint of a stream none of whose entries were replayed: they all went with
     // deleted segments, so the stream's head at checkpoint time is its floor now.
-    this.mem.setFloor(origin, type, { typeSeq: ht, seq: hs, publishTimeMs: hm });
+    this.mem.setFloor(origin, epoch, type, { typeSeq: ht, seq: hs, publishTimeMs: hm });
     return true;
   }
 }
 
-function checkpoint(origin: string, type: string, floor: Mark, head: Mark): unknown[] {
+/** The dir's own epoch: read from its file, else 1 for a log written before epochs, else a new one (written). */
+function openEpoch(dir: string, draw: () => number): { epoch: number; created: boolean } {
+  const path = join(dir, EPOCH_FILE);
+  let text: string | null = null;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  if (text !== null) {
+    const epoch = Number(text.trim());
+    if (!Number.isSafeInteger(epoch) || epoch < 1)
+      throw new Error(`${EPOCH_FILE}: not an epoch: "${text.slice(0, 40)}"`);
+    return { epoch, created: false };
+  }
+  const hasLog = readdirSync(dir).some((f) => f.startsWith(PREFIX) && f.endsWith(SUFFIX));
+  const epoch = hasLog ? LEGACY_EPOCH : draw();
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, `${epoch}\n`);
+  renameSync(tmp, path);
+  return { epoch, created: !hasLog };
+}
+
+const mathRng = { int: (n: number): number => Math.floor(Math.random() * n) };
+
+function checkpoint(origin: string, epoch: number, type: string, floor: Mark, head: Mark): unknown[] {
   return [
-    2,
+    4,
     origin,
+    epoch,
     type,
     floor.typeSeq,
     floor.seq,
@@ -268,13 +332,16 @@ function checkpoint(origin: string, type: string, floor: Mark, head: Mark): unkn
 }
 
 function toDigest(r: unknown[]): Digest | null {
-  const [, stored, origin, type, seq, typeSeq, time, payload, headers] = r;
-  const ints = [stored, seq, typeSeq, time].every((v) => typeof v === "number" && Number.isSafeInteger(v));
+  const [, stored, origin, epoch, type, seq, typeSeq, time, payload, headers] = r;
+  const ints = [stored, epoch, seq, typeSeq, time].every(
+    (v) => typeof v === "number" && Number.isSafeInteger(v),
+  );
   if (!ints || typeof origin !== "string" || typeof type !== "string" || !(payload instanceof Uint8Array))
     return null;
   if (headers !== undefined && !(headers instanceof Map)) return null;
   return {
     origin,
+    epoch: epoch as number,
     type,
     seq: seq as number,
     typeSeq: typeSeq as number,

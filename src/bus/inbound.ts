@@ -37,7 +37,7 @@ export class Inbound {
       case "sync-req":
         return reply(this.antiEntropy.answer(from, m.types, m.heads, m.sender));
       case "seek-req":
-        return reply(this.seeker.answer(m.origin, m.type, m.fromTimeMs, m.afterSeq));
+        return reply(this.seeker.answer(m.origin, m.epoch, m.type, m.sinceAgoMs, m.afterTypeSeq));
       default:
         this.refuse("unexpected");
         return reply(ACK);

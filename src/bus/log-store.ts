@@ -9,10 +9,11 @@ export interface Mark {
 
 export const ZERO_MARK: Mark = { typeSeq: 0, seq: 0, publishTimeMs: 0 };
 
-/** What a log holds of one stream (origin, type). */
+/** What a log holds of one stream (origin, epoch, type). */
 export interface StreamLogInfo {
   readonly key: string;
   readonly origin: string;
+  readonly epoch: number;
   readonly type: string;
   /** Everything at or below the floor is not held here: evicted, or from before this node tracked the stream. */
   readonly floor: Mark;
@@ -44,6 +45,8 @@ export const DEFAULT_RETENTION: RetentionLimits = {
  * allowed: digests given up as unrecoverable).
  */
 export interface LogStore {
+  /** This node's own epoch: chosen when the log was created (newEpoch), kept with it. */
+  readonly epoch: number;
   /** Appends; false (and nothing stored) unless typeSeq is above the stream's last entry and floor. */
   append(d: Digest, nowMs: number): boolean;
   /** Entries of a stream with typeSeq > afterTypeSeq, in order, bounded by count and bytes (at least one if any). */
@@ -51,11 +54,11 @@ export interface LogStore {
   stream(key: string): StreamLogInfo | undefined;
   streams(): Iterable<StreamLogInfo>;
   /** Declares a stream known from `floor` on (a node starting mid-stream); ignored if already known. */
-  setFloor(origin: string, type: string, floor: Mark): void;
-  /** The held entry with the largest seq <= `seq`. */
-  atOrBeforeSeq(key: string, seq: number): Mark | undefined;
-  /** The first held entry published at or after `timeMs`. */
-  firstAtOrAfterTime(key: string, timeMs: number): Mark | undefined;
+  setFloor(origin: string, epoch: number, type: string, floor: Mark): void;
+  /** The held entry with the largest typeSeq <= `typeSeq`. */
+  atOrBefore(key: string, typeSeq: number): Mark | undefined;
+  /** The first held entry stored here (this node's clock) at or after `timeMs`. */
+  firstStoredAtOrAfter(key: string, timeMs: number): Mark | undefined;
   /** Applies the age bound (count and bytes are applied on append); returns entries evicted. */
   evict(nowMs: number): number;
   readonly count: number;
@@ -64,3 +67,15 @@ export interface LogStore {
   /** Flushes and releases files; the store is unusable afterwards. */
   close(): void;
 }
+
+/**
+ * A new log epoch: the creation time in ms times 1024 plus a random 1..1023,
+ * so epochs of one origin grow with its clock and two logs created in the
+ * same millisecond still differ. Exact below 2^53 until the year 2248. A data
+ * dir written before epochs existed holds epoch 1 (LEGACY_EPOCH).
+ */
+export function newEpoch(nowMs: number, rng: { int(n: number): number }): number {
+  return Math.max(0, Math.floor(nowMs)) * 1024 + 1 + rng.int(1023);
+}
+
+export const LEGACY_EPOCH = 1;

@@ -1,6 +1,7 @@
 import { digestBytes, streamKey, type Digest } from "./digest.js";
 import {
   DEFAULT_RETENTION,
+  LEGACY_EPOCH,
   ZERO_MARK,
   type LogStore,
   type Mark,
@@ -11,9 +12,12 @@ import {
 interface StreamLog {
   key: string;
   origin: string;
+  epoch: number;
   type: string;
   floor: Mark;
   entries: Digest[];
+  /** Store time of each entry (this node's clock), parallel to `entries`. */
+  times: number[];
   /** Index of the first live entry (evicted ones before it are dropped lazily). */
   head: number;
 }
@@ -40,7 +44,11 @@ export class MemoryLogStore implements LogStore {
   private lastLog: StreamLog | null = null;
   onEvict: EvictHook | null = null;
 
-  constructor(readonly limits: RetentionLimits = DEFAULT_RETENTION) {}
+  /** `epoch`: this node's own (newEpoch when the log is new; a reopened log keeps its own). */
+  constructor(
+    readonly limits: RetentionLimits = DEFAULT_RETENTION,
+    readonly epoch: number = LEGACY_EPOCH,
+  ) {}
 
   get count(): number {
     return this.total;
@@ -56,12 +64,13 @@ export class MemoryLogStore implements LogStore {
   }
 
   append(d: Digest, nowMs: number): boolean {
-    const log = this.logOf(d.origin, d.type);
+    const log = this.logOf(d.origin, d.epoch, d.type);
     const last = log.entries[log.entries.length - 1];
     const above = log.entries.length > log.head && last !== undefined ? last.typeSeq : log.floor.typeSeq;
     if (d.typeSeq <= above) return false;
     const bytes = digestBytes(d);
     log.entries.push(d);
+    log.times.push(nowMs);
     this.fifoLogs.push(log);
     this.fifoBytes.push(bytes);
     this.fifoTimes.push(nowMs);
@@ -95,23 +104,31 @@ export class MemoryLogStore implements LogStore {
     for (const log of this.logs.values()) yield info(log);
   }
 
-  setFloor(origin: string, type: string, floor: Mark): void {
-    const key = streamKey(origin, type);
+  setFloor(origin: string, epoch: number, type: string, floor: Mark): void {
+    const key = streamKey(origin, epoch, type);
     if (this.logs.has(key)) return;
-    this.logs.set(key, { key, origin, type, floor: { ...floor }, entries: [], head: 0 });
+    this.logs.set(key, { key, origin, epoch, type, floor: { ...floor }, entries: [], times: [], head: 0 });
   }
 
-  atOrBeforeSeq(key: string, seq: number): Mark | undefined {
+  atOrBefore(key: string, typeSeq: number): Mark | undefined {
     const log = this.logs.get(key);
     if (log === undefined) return undefined;
-    const i = this.lowerBound(log, (d) => d.seq > seq) - 1;
+    const i = this.lowerBound(log, (d) => d.typeSeq > typeSeq) - 1;
     return i >= log.head ? mark(log.entries[i] as Digest) : undefined;
   }
 
-  firstAtOrAfterTime(key: string, timeMs: number): Mark | undefined {
+  firstStoredAtOrAfter(key: string, timeMs: number): Mark | undefined {
     const log = this.logs.get(key);
     if (log === undefined) return undefined;
-    const d = log.entries[this.lowerBound(log, (e) => e.publishTimeMs >= timeMs)];
+    // Store times grow within a stream (appends are in arrival order on one clock).
+    let lo = log.head;
+    let hi = log.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((log.times[mid] as number) >= timeMs) hi = mid;
+      else lo = mid + 1;
+    }
+    const d = log.entries[lo];
     return d === undefined ? undefined : mark(d);
   }
 
@@ -153,6 +170,7 @@ export class MemoryLogStore implements LogStore {
     log.floor = mark(d);
     if (log.head > 64 && log.head * 2 > log.entries.length) {
       log.entries = log.entries.slice(log.head);
+      log.times = log.times.slice(log.head);
       log.head = 0;
     }
     this.total--;
@@ -160,18 +178,18 @@ export class MemoryLogStore implements LogStore {
     this.onEvict?.(ordinal);
   }
 
-  private logOf(origin: string, type: string): StreamLog {
+  private logOf(origin: string, epoch: number, type: string): StreamLog {
     const last = this.lastLog;
-    if (last !== null && last.origin === origin && last.type === type) return last;
-    this.lastLog = this.logFor(origin, type);
+    if (last !== null && last.origin === origin && last.epoch === epoch && last.type === type) return last;
+    this.lastLog = this.logFor(origin, epoch, type);
     return this.lastLog;
   }
 
-  private logFor(origin: string, type: string): StreamLog {
-    const key = streamKey(origin, type);
+  private logFor(origin: string, epoch: number, type: string): StreamLog {
+    const key = streamKey(origin, epoch, type);
     let log = this.logs.get(key);
     if (log === undefined) {
-      log = { key, origin, type, floor: ZERO_MARK, entries: [], head: 0 };
+      log = { key, origin, epoch, type, floor: ZERO_MARK, entries: [], times: [], head: 0 };
       this.logs.set(key, log);
     }
     return log;
@@ -197,5 +215,13 @@ function mark(d: Digest): Mark {
 function info(log: StreamLog): StreamLogInfo {
   const n = log.entries.length - log.head;
   const last = n > 0 ? mark(log.entries[log.entries.length - 1] as Digest) : null;
-  return { key: log.key, origin: log.origin, type: log.type, floor: log.floor, last, count: n };
+  return {
+    key: log.key,
+    origin: log.origin,
+    epoch: log.epoch,
+    type: log.type,
+    floor: log.floor,
+    last,
+    count: n,
+  };
 }

@@ -11,7 +11,7 @@ export type Offer =
   | "full"; // hold-back full: dropped, repair will bring it again
 
 /**
- * One stream (origin, type) at this node: the contiguous high-water mark and
+ * One stream (origin, epoch, type) at this node: the contiguous high-water mark and
  * a bounded hold-back of digests that arrived ahead of it. A stream first
  * seen from a peer is "seeking" until its start is known (from the origin,
  * see Bus), holding back what arrives meanwhile.
@@ -31,14 +31,15 @@ export class Stream {
   seekSinceMs = 0;
   seekTries = 0;
   seekInFlight = false;
-  /** A subscriber's cursor asks for digests after this origin sequence (seek by sequence). */
-  seekAfterSeq: number | null = null;
+  /** A subscriber's cursor (or an earliest start) asks for digests after this type sequence. */
+  seekAfterTypeSeq: number | null = null;
   private readonly hold = new Map<number, Digest>();
   private holdBytes = 0;
 
   constructor(
     readonly key: string,
     readonly origin: string,
+    readonly epoch: number,
     readonly type: string,
   ) {}
 

@@ -2,18 +2,22 @@ import type { Overlay } from "../overlay/index.js";
 import type { BusConfig } from "./config.js";
 import type { Cursor, CursorPosition } from "./cursor.js";
 import { type Check, fail } from "../errors/index.js";
-import { checkTypeName } from "./digest.js";
+import { checkTypeName, originTypeKey } from "./digest.js";
 import { INTEREST_SECTION, encodeInterest } from "./interest.js";
+
+/** A cursor position as given: the epoch may be left out (0: the origin's oldest epoch known). */
+export type PositionInput = Omit<CursorPosition, "epoch"> & { epoch?: number };
 
 export interface SubscribeOptions {
   /** Digest types (1..maxTypesPerSubscription). */
   types: string[];
   /** Resume after these positions (a Cursor or its positions); other streams follow `start`. */
-  resumeFrom?: Cursor | CursorPosition[];
+  resumeFrom?: Cursor | PositionInput[] | { positions: PositionInput[] };
   /**
    * Streams without a cursor position: "latest" = digests published from now on
-   * (minus the clock-skew grace, startGraceMs); "earliest" = everything the
-   * local retention log holds. @default "latest"
+   * (streams first seen later: what their answering node stored since then,
+   * by its own clock, plus startGraceMs); "earliest" = everything the local
+   * retention log holds. @default "latest"
    */
   start?: "latest" | "earliest";
   /** Queue bound; live digests beyond it are dropped with a SLOW_CONSUMER gap notice. @default defaultMaxQueued */
@@ -64,7 +68,9 @@ export function checkSubscribe(o: SubscribeOptions, cfg: BusConfig, current: num
     if (!c.ok) return c;
     if (!Number.isSafeInteger(p.sequence) || p.sequence < 0)
       return fail("INVALID_ARGUMENT", `${f}.sequence: integer >= 0`);
-    const k = `${p.origin.length}:${p.origin}${p.type}`;
+    if (p.epoch !== undefined && (!Number.isSafeInteger(p.epoch) || p.epoch < 0))
+      return fail("INVALID_ARGUMENT", `${f}.epoch: integer >= 0`);
+    const k = originTypeKey(p.origin, p.type);
     if (seen.has(k))
       return fail("INVALID_ARGUMENT", `${f}: duplicate position for origin ${p.origin} type ${p.type}`);
     seen.add(k);
@@ -88,8 +94,8 @@ export function setInterest(overlay: Overlay, types: Map<string, number>, cfg: B
   return { ok: true };
 }
 
-/** The positions of a resume cursor given either way. */
+/** The positions of a resume cursor given either way (epoch 0 when absent). */
 export function resumePositions(r: SubscribeOptions["resumeFrom"]): CursorPosition[] {
   if (r === undefined) return [];
-  return Array.isArray(r) ? r : r.positions;
+  return (Array.isArray(r) ? r : r.positions).map((p) => ({ ...p, epoch: p.epoch ?? 0 }));
 }

@@ -1,4 +1,4 @@
-import { streamKey, type Digest } from "./digest.js";
+import { originTypeKey, type Digest } from "./digest.js";
 import {
   GAP_MESSAGES,
   type Cursor,
@@ -8,22 +8,32 @@ import {
   type GapReason,
 } from "./cursor.js";
 
-/** What a subscriber reads: digests in origin order per stream, and gap notices. */
-export type SubscriptionItem = { kind: "digest"; digest: Digest } | { kind: "gap"; gap: GapNotice };
+/**
+ * What a subscriber reads: digests in order per stream, gap notices, and once
+ * the marker that the backlog it started with (what this node held of its
+ * streams then) has been delivered: what follows is live.
+ */
+export type SubscriptionItem =
+  | { kind: "digest"; digest: Digest }
+  | { kind: "gap"; gap: GapNotice }
+  | { kind: "caught-up"; backlog: number };
 
 type Queued =
-  { kind: "digest"; digest: Digest } | { kind: "gap"; reason: GapReason; ranges: Map<string, GapRange> };
+  | { kind: "digest"; digest: Digest }
+  | { kind: "gap"; reason: GapReason; ranges: Map<string, GapRange> }
+  | { kind: "caught-up"; backlog: number };
 
-/** Where this subscription stands in a stream: the last typeSeq (and its seq) enqueued or skipped. */
+/** Where this subscription stands in a stream: the last typeSeq enqueued or skipped (SKIP: never deliver). */
 export interface Pos {
   typeSeq: number;
-  seq: number;
 }
 
-/** Drop digests of a stream until one passes: seq above `skipThroughSeq` and published at/after `notBeforeMs`. */
+/** A stream of an epoch older than the subscriber's cursor: nothing of it is delivered. */
+export const SKIP = Number.MAX_SAFE_INTEGER;
+
+/** Drop digests of a stream up to and including this type sequence (what the client already has). */
 export interface StartFilter {
   skipThroughSeq: number;
-  notBeforeMs: number;
 }
 
 export interface SubscriptionHooks {
@@ -45,8 +55,8 @@ export interface SubscriptionHooks {
 export class Subscription {
   /** Enqueued position per stream key. */
   readonly pos = new Map<string, Pos>();
-  /** Cursor positions not yet attached to a stream (key -> origin sequence). */
-  readonly pendingCursor = new Map<string, CursorPosition>();
+  /** Resume cursor positions by (origin, type) (originTypeKey); `used` once a stream of it took it. */
+  readonly cursorAt = new Map<string, CursorPosition & { used: boolean }>();
   readonly filters = new Map<string, StartFilter>();
   private readonly consumed = new Map<string, CursorPosition>();
   private q: Queued[] = [];
@@ -58,6 +68,8 @@ export class Subscription {
   /** Digests dropped because the consumer was slow. */
   dropped = 0;
   delivered = 0;
+  /** The caught-up marker is queued. */
+  caughtUp = false;
 
   constructor(
     readonly id: number,
@@ -69,8 +81,8 @@ export class Subscription {
     private readonly hooks: SubscriptionHooks,
   ) {
     for (const p of resumeFrom) {
-      const key = streamKey(p.origin, p.type);
-      this.pendingCursor.set(key, p);
+      const key = originTypeKey(p.origin, p.type);
+      this.cursorAt.set(key, { ...p, used: false });
       this.consumed.set(key, { ...p });
     }
   }
@@ -142,17 +154,23 @@ export class Subscription {
   /** Offers the next digest of a stream (the caller checked it follows `pos`). Live: may overflow. */
   offer(key: string, d: Digest, live: boolean): void {
     if (this.isClosed) return;
-    this.pos.set(key, { typeSeq: d.typeSeq, seq: d.seq });
+    this.pos.set(key, { typeSeq: d.typeSeq });
     const f = this.filters.get(key);
     if (f !== undefined) {
-      if (d.seq <= f.skipThroughSeq || d.publishTimeMs < f.notBeforeMs) return;
+      if (d.typeSeq <= f.skipThroughSeq) return;
       this.filters.delete(key);
     }
     this.settle();
     if (live && (this.overflowing || this.queued >= this.maxQueued)) {
       this.overflowing = true;
       this.dropped++;
-      this.addGap("SLOW_CONSUMER", key, { origin: d.origin, type: d.type, fromSeq: d.seq, toSeq: d.seq });
+      this.addGap("SLOW_CONSUMER", key, {
+        origin: d.origin,
+        epoch: d.epoch,
+        type: d.type,
+        fromSeq: d.typeSeq,
+        toSeq: d.typeSeq,
+      });
       return;
     }
     this.delivered++;
@@ -160,15 +178,30 @@ export class Subscription {
   }
 
   /** Records lost digests of a stream (position moves past them). */
-  lose(reason: GapReason, key: string, range: GapRange, toTypeSeq: number): void {
-    if (this.isClosed || range.toSeq < range.fromSeq) {
-      this.pos.set(key, { typeSeq: toTypeSeq, seq: Math.max(range.toSeq, this.pos.get(key)?.seq ?? 0) });
-      return;
-    }
-    this.pos.set(key, { typeSeq: toTypeSeq, seq: range.toSeq });
+  lose(reason: GapReason, key: string, range: GapRange): void {
+    this.pos.set(key, { typeSeq: Math.max(range.toSeq, this.pos.get(key)?.typeSeq ?? 0) });
+    if (this.isClosed || range.toSeq < range.fromSeq) return;
     const f = this.filters.get(key);
-    if (f !== undefined && range.toSeq <= f.skipThroughSeq) return;
+    if (f !== undefined) {
+      if (range.toSeq <= f.skipThroughSeq) return;
+      range = { ...range, fromSeq: Math.max(range.fromSeq, f.skipThroughSeq + 1) };
+    }
     this.addGap(reason, key, range);
+  }
+
+  /** Queues the caught-up marker (once). */
+  markCaughtUp(): void {
+    if (this.caughtUp || this.isClosed) return;
+    this.caughtUp = true;
+    this.push({ kind: "caught-up", backlog: this.delivered });
+  }
+
+  /** The consumer has (epoch, seq) of (origin, type): the cursor moves forward only (epochs first). */
+  private consume(origin: string, type: string, epoch: number, sequence: number): void {
+    const key = originTypeKey(origin, type);
+    const cur = this.consumed.get(key);
+    if (cur !== undefined && (cur.epoch > epoch || (cur.epoch === epoch && cur.sequence >= sequence))) return;
+    this.consumed.set(key, { origin, type, epoch, sequence });
   }
 
   private addGap(reason: GapReason, key: string, range: GapRange): void {
@@ -198,17 +231,14 @@ export class Subscription {
   }
 
   private materialize(item: Queued): SubscriptionItem {
+    if (item.kind === "caught-up") return item;
     if (item.kind === "digest") {
       const d = item.digest;
-      this.consumed.set(streamKey(d.origin, d.type), { origin: d.origin, type: d.type, sequence: d.seq });
+      this.consume(d.origin, d.type, d.epoch, d.typeSeq);
       return item;
     }
     const ranges = [...item.ranges.values()];
-    for (const r of ranges) {
-      const key = streamKey(r.origin, r.type);
-      const cur = this.consumed.get(key)?.sequence ?? 0;
-      this.consumed.set(key, { origin: r.origin, type: r.type, sequence: Math.max(cur, r.toSeq) });
-    }
+    for (const r of ranges) this.consume(r.origin, r.type, r.epoch, r.toSeq);
     const gap: GapNotice = {
       reason: item.reason,
       ranges,

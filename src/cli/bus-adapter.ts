@@ -18,7 +18,14 @@ export function digestBus(bus: Bus): DigestBus {
         start: opts.start,
         maxQueued: opts.maxQueued,
         ...(opts.resumeFrom
-          ? { resumeFrom: opts.resumeFrom.map((p) => ({ origin: p.origin, type: p.type, sequence: p.seq })) }
+          ? {
+              resumeFrom: opts.resumeFrom.map((p) => ({
+                origin: p.origin,
+                type: p.type,
+                epoch: p.epoch,
+                sequence: p.seq,
+              })),
+            }
           : {}),
       });
       return r.ok ? { ok: true, subscription: wrap(r.subscription) } : r;
@@ -30,7 +37,7 @@ function wrap(sub: Subscription): BusSubscription {
   return {
     drain: (max) =>
       sub.drain(max).map((item): SubscriptionItem => {
-        if (item.kind === "digest") return item;
+        if (item.kind !== "gap") return item;
         const g = item.gap;
         return {
           kind: "gap",
@@ -41,6 +48,7 @@ function wrap(sub: Subscription): BusSubscription {
             resumeFrom: g.resumeFrom.positions.map((p) => ({
               origin: p.origin,
               type: p.type,
+              epoch: p.epoch,
               seq: p.sequence,
             })),
           },

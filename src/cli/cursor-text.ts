@@ -1,8 +1,10 @@
 import type { Cursor, CursorPosition } from "../sdk/index.js";
 
 /**
- * The CLI's text form of a subscription cursor: `origin/type/sequence` per
- * position, comma-separated, e.g. `n1/demo.Greeting/42,n2/demo.Greeting/7`.
+ * The CLI's text form of a subscription cursor: `origin/type/epoch/sequence`
+ * per position (the stream sequence in the origin's epoch), comma-separated,
+ * e.g. `n1/demo.Greeting/1799999/42`. `origin/type/sequence` is read as
+ * epoch 0: the origin's oldest epoch known.
  * Origin and type are percent-encoded (encodeURIComponent), so a "/", "," or
  * "%" in a name cannot be mistaken for a separator; ordinary node and type
  * names read as they are. The empty string is the empty cursor.
@@ -13,7 +15,7 @@ export type CursorParse = { ok: true; cursor: Cursor } | { ok: false; error: str
 
 export function formatCursor(c: Cursor): string {
   return c.positions
-    .map((p) => `${encodeURIComponent(p.origin)}/${encodeURIComponent(p.type)}/${p.sequence}`)
+    .map((p) => `${encodeURIComponent(p.origin)}/${encodeURIComponent(p.type)}/${p.epoch}/${p.sequence}`)
     .join(",");
 }
 
@@ -28,14 +30,24 @@ export function parseCursor(text: string): CursorParse {
   const positions: CursorPosition[] = [];
   for (const [i, p] of parts.entries()) {
     const f = p.split("/");
-    if (f.length !== 3 || f[0] === "" || f[1] === "" || !/^\d{1,20}$/.test(f[2]!)) {
-      return { ok: false, error: `position ${i + 1} "${p.slice(0, 80)}": expected origin/type/sequence` };
+    const nums = f.slice(2);
+    if (
+      (f.length !== 3 && f.length !== 4) ||
+      f[0] === "" ||
+      f[1] === "" ||
+      !nums.every((n) => /^\d{1,20}$/.test(n))
+    ) {
+      return {
+        ok: false,
+        error: `position ${i + 1} "${p.slice(0, 80)}": expected origin/type/epoch/sequence (or origin/type/sequence)`,
+      };
     }
-    const sequence = BigInt(f[2]!);
-    if (sequence > 0xffff_ffff_ffff_ffffn)
-      return { ok: false, error: `position ${i + 1}: sequence over 2^64-1` };
+    const sequence = BigInt(nums[nums.length - 1]!);
+    const epoch = nums.length === 2 ? BigInt(nums[0]!) : 0n;
+    if (sequence > 0xffff_ffff_ffff_ffffn || epoch > 0xffff_ffff_ffff_ffffn)
+      return { ok: false, error: `position ${i + 1}: number over 2^64-1` };
     try {
-      positions.push({ origin: decodeURIComponent(f[0]!), type: decodeURIComponent(f[1]!), sequence });
+      positions.push({ origin: decodeURIComponent(f[0]!), type: decodeURIComponent(f[1]!), sequence, epoch });
     } catch {
       return { ok: false, error: `position ${i + 1}: bad percent-encoding` };
     }

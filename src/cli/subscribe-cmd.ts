@@ -30,7 +30,7 @@ export function registerSubscribeCommand(program: Command): void {
       .option("--json", "print one JSON object per line: {kind: digest|gap, ...}")
       .option(
         "--from <cursor>",
-        "resume after this cursor: origin/type/sequence,... (names percent-encoded), as --print-cursor prints it",
+        "resume after this cursor: origin/type/epoch/sequence,... (names percent-encoded), as --print-cursor prints it",
       )
       .option(
         "--earliest",
@@ -102,7 +102,9 @@ function digestJson(d: DigestDelivery) {
     id: d.id,
     type: d.type,
     origin: d.origin,
+    epoch: d.epoch,
     sequence: d.sequence,
+    streamSequence: d.streamSequence,
     publishTimeMs: d.publishTimeMs,
     headers: d.headers,
     ...(d.json !== undefined
@@ -112,7 +114,9 @@ function digestJson(d: DigestDelivery) {
 }
 
 function gapText(g: GapDelivery): string {
-  const ranges = g.ranges.map((r) => `${r.origin}/${r.type} ${r.fromSequence}-${r.toSequence}`).join(", ");
+  const ranges = g.ranges
+    .map((r) => `${r.origin}/${r.type} epoch ${r.epoch} ${r.fromSequence}-${r.toSequence || "end"}`)
+    .join(", ");
   return `gap: ${g.reason}: ${g.message}${ranges ? ` (lost ${ranges})` : ""}\n`;
 }
 

@@ -6,7 +6,11 @@ export interface BusDigest {
   readonly type: string;
   readonly payload: Uint8Array;
   readonly origin: string;
+  /** The origin's log epoch; `seq` and `typeSeq` count from 1 in each. */
+  readonly epoch: number;
   readonly seq: number;
+  /** Stream sequence: per (origin, epoch, type). */
+  readonly typeSeq: number;
   readonly publishTimeMs: number;
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -14,19 +18,32 @@ export interface BusDigest {
 /** Digests a subscriber will not get, and why (GapNotice). */
 export interface BusGap {
   readonly reason: "slow-consumer" | "retention-expired" | "unrecoverable";
-  readonly ranges: ReadonlyArray<{ origin: string; type: string; fromSeq: number; toSeq: number }>;
+  /** Stream sequences of one (origin, epoch, type) each. */
+  readonly ranges: ReadonlyArray<{
+    origin: string;
+    epoch: number;
+    type: string;
+    fromSeq: number;
+    toSeq: number;
+  }>;
   readonly message: string;
   /** Positions to resume from past the gap. */
   readonly resumeFrom: ReadonlyArray<CursorPos>;
 }
 
+/** The last digest of (origin, type) a subscriber has: its epoch (0 = the oldest known) and stream sequence. */
 export interface CursorPos {
   readonly origin: string;
   readonly type: string;
+  readonly epoch: number;
   readonly seq: number;
 }
 
-export type SubscriptionItem = { kind: "digest"; digest: BusDigest } | { kind: "gap"; gap: BusGap };
+export type SubscriptionItem =
+  | { kind: "digest"; digest: BusDigest }
+  | { kind: "gap"; gap: BusGap }
+  /** Once: the backlog the subscription started with is delivered; `backlog` digests came before. */
+  | { kind: "caught-up"; backlog: number };
 
 /** A local subscription with a bounded queue, read at the consumer's pace. */
 export interface BusSubscription {

@@ -6,6 +6,7 @@ import {
   StartPosition,
 } from "../gen/proto/hearsay/v1/gateway.js";
 import { type Digest, type GapNotice, GapReason, type NewDigest } from "../gen/proto/hearsay/v1/types.js";
+import type { CaughtUp } from "../gen/proto/hearsay/v1/gateway.js";
 import { atItem, fromProblem, InvalidArgument, NotFound, ResourceExhausted } from "../errors/index.js";
 import type { BusDigest, BusGap, BusSubscription, DigestBus, SubscriptionItem } from "./digest-bus.js";
 import type { TypeRegistry } from "./digest-types.js";
@@ -30,12 +31,13 @@ export const DEFAULT_SUBSCRIBER_QUEUE = 65_536;
 class Published implements PublishResponse {
   constructor(
     readonly origin: string,
+    private readonly epoch: number,
     private readonly seq: number,
     private readonly timeMs: number,
   ) {}
 
   get id(): string {
-    return `${this.origin}:${this.seq}`;
+    return `${this.origin}:${this.epoch}:${this.seq}`;
   }
 
   get sequence(): bigint {
@@ -53,7 +55,7 @@ export interface OpenSubscription {
   readonly types: string[];
   readonly includeJson: boolean;
   /** Items converted for the wire, at most `max`. */
-  drain(max: number): Array<{ digest: Digest } | { gap: GapNotice }>;
+  drain(max: number): WireItem[];
   /** Items as the bus queued them, at most `max` (for encoders that write digests themselves). */
   drainItems(max: number): SubscriptionItem[];
   /** The payload as JSON when the subscriber asked for it (includeJson), else null. */
@@ -78,7 +80,7 @@ export class DigestService {
     const checked = checkNewDigest(d, this.registry, this.limits, field);
     const r = this.bus.publish(checked);
     if (!r.ok) throw fromProblem({ ...r.error, field });
-    return new Published(r.digest.origin, r.digest.seq, r.digest.publishTimeMs);
+    return new Published(r.digest.origin, r.digest.epoch, r.digest.seq, r.digest.publishTimeMs);
   }
 
   /**
@@ -128,7 +130,10 @@ export class DigestService {
           if (p.sequence > BigInt(Number.MAX_SAFE_INTEGER)) {
             throw InvalidArgument.at(`resume_from.positions[${i}].sequence`, "beyond 2^53");
           }
-          return { origin: p.origin, type: p.type, seq: Number(p.sequence) };
+          if (p.epoch > BigInt(Number.MAX_SAFE_INTEGER)) {
+            throw InvalidArgument.at(`resume_from.positions[${i}].epoch`, "beyond 2^53");
+          }
+          return { origin: p.origin, type: p.type, epoch: Number(p.epoch), seq: Number(p.sequence) };
         })
       : null;
     const r = this.bus.subscribe({
@@ -169,8 +174,9 @@ export class DigestService {
     };
   }
 
-  private toWire(item: SubscriptionItem, includeJson: boolean): { digest: Digest } | { gap: GapNotice } {
+  private toWire(item: SubscriptionItem, includeJson: boolean): WireItem {
     if (item.kind === "gap") return { gap: gapToProto(item.gap) };
+    if (item.kind === "caught-up") return { caughtUp: caughtUpToProto(item.backlog) };
     return { digest: this.digestToProto(item.digest, includeJson) };
   }
 
@@ -188,8 +194,10 @@ export class DigestService {
       sequence: BigInt(d.seq),
       publishTimeMs: BigInt(Math.floor(d.publishTimeMs)),
       headers: { ...d.headers },
-      id: `${d.origin}:${d.seq}`,
+      id: `${d.origin}:${d.epoch}:${d.seq}`,
       json,
+      epoch: BigInt(d.epoch),
+      streamSequence: BigInt(d.typeSeq),
     };
   }
 }
@@ -202,10 +210,23 @@ export function gapToProto(g: BusGap): GapNotice {
       type: r.type,
       fromSequence: BigInt(r.fromSeq),
       toSequence: BigInt(r.toSeq),
+      epoch: BigInt(r.epoch),
     })),
     message: g.message,
     resumeFrom: {
-      positions: g.resumeFrom.map((p) => ({ origin: p.origin, type: p.type, sequence: BigInt(p.seq) })),
+      positions: g.resumeFrom.map((p) => ({
+        origin: p.origin,
+        type: p.type,
+        sequence: BigInt(p.seq),
+        epoch: BigInt(p.epoch),
+      })),
     },
   };
 }
+
+export function caughtUpToProto(backlog: number): CaughtUp {
+  return { serverTimeMs: BigInt(Date.now()), backlogDigests: BigInt(backlog) };
+}
+
+/** A subscription item as the wire carries it. */
+export type WireItem = { digest: Digest } | { gap: GapNotice } | { caughtUp: CaughtUp };

@@ -2,7 +2,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { SubscribeRequest, SubscribeResponse } from "../gen/proto/hearsay/v1/gateway.js";
 import type { Metrics } from "../observe/index.js";
 import type { SubscriptionItem } from "./digest-bus.js";
-import { gapToProto, type OpenSubscription } from "./digest-service.js";
+import { caughtUpToProto, gapToProto, type OpenSubscription } from "./digest-service.js";
 import { SubscribeBatchEncoder } from "./subscribe-wire.js";
 
 /** Keep-alive period when the client does not ask for one, ms. */
@@ -55,6 +55,10 @@ class Responses {
     if (item.kind === "gap") {
       this.at++;
       return { item: { $case: "gap", gap: gapToProto(item.gap) } };
+    }
+    if (item.kind === "caught-up") {
+      this.at++;
+      return { item: { $case: "caughtUp", caughtUp: caughtUpToProto(item.backlog) } };
     }
     const enc = this.encoder;
     const out = enc.encode(this.pending, this.at, this.batchLimit);

@@ -89,9 +89,9 @@ function entryLen(k: string, v: string): number {
   return (kl > 0 ? lenField(kl) : 0) + (vl > 0 ? lenField(vl) : 0);
 }
 
-/** Size of the id "origin:seq" (the sequence in ASCII digits). */
+/** Size of the id "origin:epoch:seq" (numbers in ASCII digits). */
 function idLen(d: BusDigest): number {
-  return strLen(d.origin) + 1 + String(d.seq).length;
+  return strLen(d.origin) + 2 + String(d.epoch).length + String(d.seq).length;
 }
 
 /** Size of a `hearsay.v1.Digest`: fields as the generated encoder writes them (proto3 defaults omitted). */
@@ -106,6 +106,8 @@ function digestLen(d: BusDigest, json: string | undefined): number {
   for (const k in d.headers) n += lenField(entryLen(k, d.headers[k] as string));
   n += lenField(idLen(d));
   if (json !== undefined) n += lenField(Buffer.byteLength(json));
+  if (d.epoch !== 0) n += 1 + varintSize(d.epoch);
+  if (d.typeSeq !== 0) n += 1 + varintSize(d.typeSeq);
   return n;
 }
 
@@ -133,8 +135,18 @@ function writeDigest(b: Buffer, at: number, d: BusDigest, json: string | undefin
   at = writeVarint(b, at, idLen(d));
   at += d.origin.length < 64 ? utf8(d.origin).copy(b, at) : b.write(d.origin, at, "utf8");
   b[at++] = 0x3a; // ":"
+  at += b.write(String(d.epoch), at, "latin1");
+  b[at++] = 0x3a;
   at += b.write(String(d.seq), at, "latin1");
   if (json !== undefined) at = writeStr(b, at, (8 << 3) | 2, json);
+  if (d.epoch !== 0) {
+    b[at++] = 9 << 3;
+    at = writeVarint(b, at, d.epoch);
+  }
+  if (d.typeSeq !== 0) {
+    b[at++] = 10 << 3;
+    at = writeVarint(b, at, d.typeSeq);
+  }
   return at;
 }
 

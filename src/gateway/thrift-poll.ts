@@ -79,6 +79,7 @@ export class BoundedPoll implements Pollable<WireItem> {
       const item = this.pending[this.at] as WireItem;
       let n: number;
       if ("gap" in item) n = thriftGapBytes(item.gap);
+      else if ("caughtUp" in item) n = 32;
       else {
         n = this.digestBytes(item.digest);
         if (digests > 0 && bytes + n > this.maxAnswerBytes) {

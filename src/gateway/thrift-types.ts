@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import {
+  type CaughtUp,
   type PublishResponse,
   type RegisterDigestTypeRequest,
   type SubscribeRequest,
@@ -149,11 +150,14 @@ export function subscribeFromThrift(req: unknown): SubscribeRequest {
     if (!Array.isArray(cursor.positions)) throw InvalidArgument.at("resumeFrom.positions", "expected a list");
     resumeFrom = {
       positions: cursor.positions.map((p, i) => {
-        const o = (p ?? {}) as { origin?: unknown; type?: unknown; sequence?: unknown };
+        const o = (p ?? {}) as { origin?: unknown; type?: unknown; sequence?: unknown; epoch?: unknown };
         const seq = fromThriftI64(o.sequence as never);
         if (seq > BigInt(Number.MAX_SAFE_INTEGER))
           throw InvalidArgument.at(`resumeFrom.positions[${i}].sequence`, "out of range");
-        return { origin: str(o.origin), type: str(o.type), sequence: seq };
+        const epoch = o.epoch == null ? 0n : fromThriftI64(o.epoch as never);
+        if (epoch > BigInt(Number.MAX_SAFE_INTEGER))
+          throw InvalidArgument.at(`resumeFrom.positions[${i}].epoch`, "out of range");
+        return { origin: str(o.origin), type: str(o.type), sequence: seq, epoch };
       }),
     };
   }
@@ -178,6 +182,8 @@ function digestToThrift(d: Digest): object {
     headers: d.headers,
     id: d.id,
     json: d.json ?? null,
+    epoch: toThriftI64(d.epoch),
+    streamSequence: toThriftI64(d.streamSequence),
   });
 }
 
@@ -191,20 +197,28 @@ function gapToThrift(g: GapNotice): object {
           type: r.type,
           fromSequence: toThriftI64(r.fromSequence),
           toSequence: toThriftI64(r.toSequence),
+          epoch: toThriftI64(r.epoch),
         }),
     ),
     message: g.message,
     resumeFrom: new ttypes.Cursor!({
       positions: (g.resumeFrom?.positions ?? []).map(
         (p) =>
-          new ttypes.CursorPosition!({ origin: p.origin, type: p.type, sequence: toThriftI64(p.sequence) }),
+          new ttypes.CursorPosition!({
+            origin: p.origin,
+            type: p.type,
+            sequence: toThriftI64(p.sequence),
+            epoch: toThriftI64(p.epoch),
+          }),
       ),
     }),
   });
 }
 
 /** Poll items -> SubscriptionItem unions: consecutive digests share one batch. */
-export function pollItemsToThrift(items: Array<{ digest: Digest } | { gap: GapNotice }>): object[] {
+export function pollItemsToThrift(
+  items: Array<{ digest: Digest } | { gap: GapNotice } | { caughtUp: CaughtUp }>,
+): object[] {
   const out: object[] = [];
   let batch: object[] = [];
   const flush = () => {
@@ -213,9 +227,20 @@ export function pollItemsToThrift(items: Array<{ digest: Digest } | { gap: GapNo
   };
   for (const item of items) {
     if ("digest" in item) batch.push(digestToThrift(item.digest));
-    else {
+    else if ("gap" in item) {
       flush();
       out.push(new ttypes.SubscriptionItem!({ gap: gapToThrift(item.gap) }));
+    } else {
+      flush();
+      const c = item.caughtUp;
+      out.push(
+        new ttypes.SubscriptionItem!({
+          caughtUp: new ttypes.CaughtUp!({
+            serverTimeMs: toThriftI64(c.serverTimeMs),
+            backlogDigests: toThriftI64(c.backlogDigests),
+          }),
+        }),
+      );
     }
   }
   flush();

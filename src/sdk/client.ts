@@ -31,6 +31,7 @@ import { type Watch, watchMembers, type WatchMembersOptions } from "./members.js
 import { Publisher, type PublisherOptions } from "./publisher.js";
 import {
   heartbeat,
+  type KeptRegistration,
   type ServiceRegistration,
   type ServiceSpec,
   watchServices,
@@ -92,6 +93,7 @@ export class HearsayClient {
   private readonly overlay: string;
   private readonly callTimeoutMs: number;
   private readonly open = new Set<Closable>();
+  private readonly kept = new Set<KeptRegistration>();
   private readonly publishers = new Set<Publisher>();
   private closed = false;
 
@@ -158,16 +160,29 @@ export class HearsayClient {
     const reg = heartbeat(
       service,
       call,
-      () => this.deregisterService(service.name, service.id),
+      () => this.removeService(service.name, service.id),
       onError,
-      (r) => this.open.delete(r),
+      (r) => {
+        this.open.delete(r);
+        this.kept.delete(reg);
+      },
     );
     this.open.add(reg);
+    this.kept.add(reg);
     return reg;
   }
 
-  /** Removes an instance this gateway holds; false when there was none. */
+  /**
+   * Removes an instance this gateway holds; false when there was none. A registration this
+   * client keeps for it stops first, after its refresh in flight, so no refresh lands later.
+   */
   async deregisterService(name: string, id: string): Promise<boolean> {
+    const mine = [...this.kept].filter((r) => r.service.name === name && r.service.id === id);
+    await Promise.all(mine.map((r) => r.stop()));
+    return this.removeService(name, id);
+  }
+
+  private async removeService(name: string, id: string): Promise<boolean> {
     const req = { overlay: this.overlay, name, id };
     return (
       await this.unary<DeregisterServiceResponse>((md, o, cb) => this.stub.deregisterService(req, md, o, cb))

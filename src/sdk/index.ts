@@ -15,6 +15,7 @@ export { Publisher, type PublisherOptions } from "./publisher.js";
 export { type SourceFiles, type SourceFormat, type TypeSource, descriptorSet } from "./schema.js";
 export {
   Subscription,
+  type CaughtUp,
   type SubscribeOptions,
   type Delivery,
   type DigestDelivery,

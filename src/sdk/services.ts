@@ -27,6 +27,7 @@ export interface ServiceSpec {
 /** A registered instance; deregister() removes it (and stops its TTL heartbeat). */
 export interface ServiceRegistration {
   readonly service: Service;
+  /** Stops the heartbeat, waits for a refresh in flight, then removes the instance. */
   deregister(): Promise<boolean>;
   /** Stops the heartbeat without deregistering (the TTL then lapses). */
   close(): void;
@@ -43,9 +44,18 @@ export interface WatchServicesOptions {
 /** Events held before the SDK stops reading. */
 const MAX_QUEUED_EVENTS = 1_024;
 
+/** A registration the client keeps alive; stop() is what its deregister and close do first. */
+export interface KeptRegistration extends ServiceRegistration {
+  /** Stops refreshing; resolves once no refresh is in flight (never rejects). */
+  stop(): Promise<void>;
+}
+
 /**
- * Keeps a registration alive: one RegisterService every ttl/3 (a refresh);
- * a failed refresh is reported to `onError` and retried on the next tick.
+ * Keeps a registration alive: one RegisterService ttl/3 after the previous one ended (a
+ * refresh); a failed refresh is reported to `onError` and retried on the next tick. A
+ * refresh already sent could land after a DeregisterService and register the instance
+ * again, so deregister() stops the timer, waits for the refresh in flight (at most one
+ * call timeout), then removes; no refresh starts once stop(), close() or deregister() began.
  */
 export function heartbeat(
   service: Service,
@@ -53,24 +63,58 @@ export function heartbeat(
   remove: () => Promise<boolean>,
   onError: (err: unknown) => void,
   onEnd: (r: ServiceRegistration) => void,
-): ServiceRegistration {
+): KeptRegistration {
+  const periodMs = Math.max(100, Math.floor(service.ttlMs / 3));
   let timer: NodeJS.Timeout | null = null;
-  const reg: ServiceRegistration = {
-    service,
-    close: () => {
-      if (timer) clearInterval(timer);
+  let stopped = false;
+  let inFlight: Promise<void> = Promise.resolve(); // settles with the last refresh started
+  const report = (err: unknown) => {
+    try {
+      onError(err);
+    } catch {
+      // the application's hook; the keeper goes on
+    }
+  };
+  const schedule = () => {
+    timer = setTimeout(tick, periodMs);
+    timer.unref();
+  };
+  const tick = () => {
+    timer = null;
+    if (stopped) return;
+    let sent: Promise<unknown>;
+    try {
+      sent = refresh();
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
+    inFlight = sent.then(
+      () => (stopped ? undefined : schedule()),
+      (err: unknown) => {
+        report(err);
+        if (!stopped) schedule();
+      },
+    );
+  };
+  const stop = (): Promise<void> => {
+    if (!stopped) {
+      stopped = true;
+      if (timer) clearTimeout(timer);
       timer = null;
-      onEnd(reg);
-    },
+      void inFlight.then(() => onEnd(reg));
+    }
+    return inFlight;
+  };
+  const reg: KeptRegistration = {
+    service,
+    stop,
+    close: () => void stop(),
     deregister: async () => {
-      reg.close();
+      await stop();
       return remove();
     },
   };
-  if (service.ttlMs > 0) {
-    timer = setInterval(() => void refresh().catch(onError), Math.max(100, Math.floor(service.ttlMs / 3)));
-    timer.unref();
-  }
+  if (service.ttlMs > 0) schedule();
   return reg;
 }
 

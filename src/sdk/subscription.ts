@@ -15,11 +15,15 @@ import { ResilientStream } from "./stream.js";
 export interface DigestDelivery<T = unknown> {
   readonly kind: "digest";
   readonly type: string;
-  /** "origin:sequence", unique in the overlay. */
+  /** "origin:epoch:sequence", unique in the overlay. */
   readonly id: string;
   readonly origin: string;
-  /** Gapless per origin, from 1. */
+  /** The origin's log epoch (a restart without its data dir starts a newer one). */
+  readonly epoch: bigint;
+  /** Gapless per origin and epoch, from 1. */
   readonly sequence: bigint;
+  /** Gapless per (origin, epoch, type), from 1: what cursors and gaps speak in. */
+  readonly streamSequence: bigint;
   readonly publishTimeMs: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly payload: Uint8Array;
@@ -38,9 +42,17 @@ export type GapReasonName = "SLOW_CONSUMER" | "RETENTION_EXPIRED" | "UNRECOVERAB
 /** A run of one origin's digests of one type that this subscriber lost. */
 export interface GapRange {
   readonly origin: string;
+  readonly epoch: bigint;
   readonly type: string;
+  /** Stream sequences, inclusive; toSequence 0 = through the epoch's unknown end. */
   readonly fromSequence: bigint;
   readonly toSequence: bigint;
+}
+
+/** The backlog a subscription started with has been delivered (`Subscription.caughtUp`). */
+export interface CaughtUp {
+  /** Digests the gateway delivered before the marker. */
+  readonly backlogDigests: number;
 }
 
 /** An explicit notice that digests were lost: loss is never silent. */
@@ -56,6 +68,9 @@ export interface GapDelivery {
 }
 
 export type Delivery<T = unknown> = DigestDelivery<T> | GapDelivery;
+
+/** The caught-up marker in the delivery queue, in order (never yielded). */
+type CaughtUpMark = { kind: "caught-up"; caughtUp: CaughtUp; cursor?: undefined };
 
 export interface SubscribeOptions {
   /** Resume after these positions; (origin, type) pairs absent from it follow `start`. */
@@ -95,11 +110,19 @@ const GAP_NAMES: Record<number, GapReasonName> = {
 export class Subscription<T = unknown> implements AsyncIterable<Delivery<T>> {
   /** Resolves with the gateway's subscription id once the first stream has started. */
   readonly started: Promise<string>;
-  private readonly stream: ResilientStream<Delivery<T>>;
+  /**
+   * Resolves once the iteration has passed the backlog the subscription
+   * started with (retained history): what it yields next is live.
+   */
+  readonly caughtUp: Promise<CaughtUp>;
+  private caughtUpDone = false;
+  private resolveCaughtUp!: (c: CaughtUp) => void;
+  private readonly stream: ResilientStream<Delivery<T> | CaughtUpMark>;
   private readonly state: CursorState;
   private readonly codecs = new Map<string, Codec<T>>();
   private readonly types: string[];
   private last: Cursor;
+  private caughtUpSeen = false;
   private opened = 0;
   private firstOpenMs = 0;
   private resolveStarted!: (id: string) => void;
@@ -121,8 +144,9 @@ export class Subscription<T = unknown> implements AsyncIterable<Delivery<T>> {
       rejectStarted = reject;
     });
     this.started.catch(() => {});
+    this.caughtUp = new Promise<CaughtUp>((resolve) => (this.resolveCaughtUp = resolve));
     const keepaliveMs = opts.keepaliveMs ?? 15_000;
-    this.stream = new ResilientStream<Delivery<T>>({
+    this.stream = new ResilientStream<Delivery<T> | CaughtUpMark>({
       open: () => open(this.request(overlay)),
       handle: (r) => this.handle(r as SubscribeResponse),
       reconnect: opts.reconnect ?? {},
@@ -149,6 +173,11 @@ export class Subscription<T = unknown> implements AsyncIterable<Delivery<T>> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Delivery<T>, void, undefined> {
     for await (const d of this.stream) {
+      if (d.kind === "caught-up") {
+        this.caughtUpDone = true;
+        this.resolveCaughtUp(d.caughtUp);
+        continue;
+      }
       this.last = d.cursor;
       yield d;
     }
@@ -171,7 +200,12 @@ export class Subscription<T = unknown> implements AsyncIterable<Delivery<T>> {
     };
   }
 
-  private handle(r: SubscribeResponse): Delivery<T>[] {
+  /** Whether the iteration has passed the backlog (see `caughtUp`). */
+  get isCaughtUp(): boolean {
+    return this.caughtUpDone;
+  }
+
+  private handle(r: SubscribeResponse): Array<Delivery<T> | CaughtUpMark> {
     const item = r.item;
     if (item?.$case === "batch") {
       const out: Delivery<T>[] = [];
@@ -182,18 +216,24 @@ export class Subscription<T = unknown> implements AsyncIterable<Delivery<T>> {
       return out;
     }
     if (item?.$case === "gap") return [this.gap(item.gap)];
+    if (item?.$case === "caughtUp") {
+      // Each (re)opened stream sends one; the subscription reports the first.
+      if (this.caughtUpSeen) return [];
+      this.caughtUpSeen = true;
+      return [{ kind: "caught-up", caughtUp: { backlogDigests: Number(item.caughtUp.backlogDigests) } }];
+    }
     if (item?.$case === "started") this.resolveStarted(item.started.subscriptionId);
     return [];
   }
 
   private accept(d: Digest): DigestDelivery<T> | null {
     const at = this.state.at(d.origin, d.type);
-    if (at !== undefined && d.sequence <= at) return null;
+    if (this.state.has(d.origin, d.type, d.epoch, d.streamSequence)) return null;
     const latest = this.opts.start !== "earliest";
     if (at === undefined && latest && this.opened > 1) {
       if (Number(d.publishTimeMs) < this.firstOpenMs - START_GRACE_MS) return null;
     }
-    this.state.advance(d.origin, d.type, d.sequence);
+    this.state.advance(d.origin, d.type, d.epoch, d.streamSequence);
     const codec = this.codecs.get(d.type);
     let message: T | undefined;
     let decodeError: Error | undefined;
@@ -209,7 +249,9 @@ export class Subscription<T = unknown> implements AsyncIterable<Delivery<T>> {
       type: d.type,
       id: d.id,
       origin: d.origin,
+      epoch: d.epoch,
       sequence: d.sequence,
+      streamSequence: d.streamSequence,
       publishTimeMs: Number(d.publishTimeMs),
       headers: d.headers,
       payload: d.payload,
@@ -228,6 +270,7 @@ export class Subscription<T = unknown> implements AsyncIterable<Delivery<T>> {
       reason: GAP_NAMES[g.reason] ?? "UNSPECIFIED",
       ranges: g.ranges.map((x) => ({
         origin: x.origin,
+        epoch: x.epoch,
         type: x.type,
         fromSequence: x.fromSequence,
         toSequence: x.toSequence,

@@ -130,6 +130,8 @@ export class Collector {
   private readonly seen = new Set<string>();
   duplicates = 0;
   disorders = 0;
+  /** The caught-up marker came. */
+  caughtUp = false;
   private readonly lastSeq = new Map<string, number>();
 
   constructor(readonly sub: Subscription) {
@@ -142,13 +144,17 @@ export class Collector {
         this.gaps.push(item.gap);
         continue;
       }
+      if (item.kind === "caught-up") {
+        this.caughtUp = true;
+        continue;
+      }
       const d = item.digest;
-      const id = `${d.origin}:${d.seq}`;
+      const id = `${d.origin}:${d.epoch}:${d.seq}`;
       if (this.seen.has(id)) this.duplicates++;
       this.seen.add(id);
-      const key = `${d.origin}/${d.type}`;
-      if ((this.lastSeq.get(key) ?? 0) >= d.seq) this.disorders++;
-      this.lastSeq.set(key, d.seq);
+      const key = `${d.origin}/${d.epoch}/${d.type}`;
+      if ((this.lastSeq.get(key) ?? 0) >= d.typeSeq) this.disorders++;
+      this.lastSeq.set(key, d.typeSeq);
       this.digests.push(d);
     }
   }

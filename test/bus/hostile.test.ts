@@ -7,6 +7,7 @@ const digest = (over: Partial<Digest>): Digest => ({
   type: "A",
   payload: new Uint8Array([1]),
   origin: "n1",
+  epoch: 1,
   seq: 1,
   typeSeq: 1,
   publishTimeMs: 1,
@@ -77,7 +78,7 @@ it("hostile input is refused and counted; nothing else is disturbed", () => {
   send(pushBytes([digest({ seq: -1, typeSeq: 1 })]));
   request(pushBytes([digest({ type: "x".repeat(300), seq: 12, typeSeq: 12 })])); // type name too long
   request(
-    encodeSyncReq(["A"], [{ origin: "n1", type: "A", hwm: 2 ** 53, floor: 0, upTo: 0 }], "n1").subarray(0, 5),
+    encodeSyncReq(["A"], [{ origin: "n1", epoch: 1, type: "A", hwm: 2 ** 53, floor: 0, upTo: 0 }], "n1").subarray(0, 5),
   );
   c.sim.runFor("500ms");
   const m = c.metrics.get("n2");

@@ -5,10 +5,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FileLogStore, MemoryLogStore, type Digest, type LogStore } from "../../src/bus/index.js";
 import { streamKey } from "../../src/bus/internal.js";
 
-const K = streamKey("o", "T");
+const K = streamKey("o", 1, "T");
 const d = (typeSeq: number, over: Partial<Digest> = {}): Digest => ({
   type: "T",
   origin: "o",
+  epoch: 1,
   seq: typeSeq * 2,
   typeSeq,
   publishTimeMs: 1000 + typeSeq,
@@ -58,10 +59,13 @@ function contract(name: string, make: (l: typeof limits) => LogStore): void {
       for (let i = 1; i <= 20; i++) s.append(d(i), 0);
       expect(s.read(K, 5, 3, Infinity).map((x) => x.typeSeq)).toEqual([6, 7, 8]);
       expect(s.read(K, 5, 100, 250).length).toBe(1);
-      expect(s.atOrBeforeSeq(K, 21)?.typeSeq).toBe(10);
-      expect(s.atOrBeforeSeq(K, 1)).toBeUndefined();
-      expect(s.firstAtOrAfterTime(K, 1010)?.typeSeq).toBe(10);
-      expect(s.firstAtOrAfterTime(K, 9999)).toBeUndefined();
+      expect(s.atOrBefore(K, 10)?.seq).toBe(20);
+      expect(s.atOrBefore(K, 0)).toBeUndefined();
+      const t = make(limits);
+      for (let i = 1; i <= 20; i++) t.append(d(i), 1000 + i);
+      expect(t.firstStoredAtOrAfter(K, 1010)?.typeSeq).toBe(10);
+      expect(t.firstStoredAtOrAfter(K, 9999)).toBeUndefined();
+      t.close();
       s.close();
     });
   });
@@ -84,7 +88,7 @@ describe("FileLogStore survives restart", () => {
     };
     const a = open();
     for (let i = 1; i <= 120; i++) a.append(d(i, { headers: i % 2 ? { k: "v" } : {} }), i);
-    a.setFloor("p", "U", { typeSeq: 7, seq: 70, publishTimeMs: 5 });
+    a.setFloor("p", 1, "U", { typeSeq: 7, seq: 70, publishTimeMs: 5 });
     a.close();
     const segments = readdirSync(dir).length;
     expect(segments).toBeLessThan(20); // old segments deleted as their entries were evicted
@@ -94,7 +98,7 @@ describe("FileLogStore survives restart", () => {
     expect(b.stream(K)?.last?.typeSeq).toBe(120);
     expect(b.stream(K)?.floor.typeSeq).toBe(70);
     expect(b.read(K, 70, 1, Infinity)[0]).toMatchObject({ typeSeq: 71, headers: { k: "v" } });
-    expect(b.stream(streamKey("p", "U"))?.floor).toEqual({ typeSeq: 7, seq: 70, publishTimeMs: 5 });
+    expect(b.stream(streamKey("p", 1, "U"))?.floor).toEqual({ typeSeq: 7, seq: 70, publishTimeMs: 5 });
     b.close();
 
     // A crash mid-write leaves half a record: cut off, everything before it kept.
@@ -123,7 +127,7 @@ describe("FileLogStore survives restart", () => {
     r.store.close();
     const again = FileLogStore.open(dir, 0, { ...limits, maxDigests: 10 }, { segmentBytes: 500 });
     if (!again.ok) throw new Error(again.error);
-    const me = again.store.stream(streamKey("me", "T"));
+    const me = again.store.stream(streamKey("me", 1, "T"));
     expect(me?.count).toBe(0);
     expect(me?.floor).toMatchObject({ typeSeq: 2, seq: 5 });
     again.store.close();

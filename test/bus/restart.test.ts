@@ -57,8 +57,8 @@ it("a gateway restarted mid-stream (file store in a temp dir) resumes a cursor w
   const got: Digest[] = before.digests.slice(0, before.digests.length - 20);
   expect(got.length).toBeGreaterThan(100);
   const last = got[got.length - 1] as Digest;
-  const cursor = { positions: [{ origin: "n1", type: "ticks", sequence: last.seq }] };
-  expect(before.sub.cursor().positions[0]?.sequence).toBe(last.seq + 20);
+  const cursor = { positions: [{ origin: "n1", type: "ticks", epoch: last.epoch, sequence: last.typeSeq }] };
+  expect(before.sub.cursor().positions[0]?.sequence).toBe(last.typeSeq + 20);
   c.crash("n3");
   stores.get("n3")?.close();
   c.sim.runFor("2s");

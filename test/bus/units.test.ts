@@ -17,6 +17,7 @@ const cfg = DEFAULT_BUS_CONFIG;
 const d = (typeSeq: number, over: Partial<Digest> = {}): Digest => ({
   type: "T",
   origin: "o",
+  epoch: 1,
   seq: typeSeq,
   typeSeq,
   publishTimeMs: 1,
@@ -27,7 +28,7 @@ const d = (typeSeq: number, over: Partial<Digest> = {}): Digest => ({
 
 describe("hold-back ordering (Stream)", () => {
   it("commits in order, holds what is early, refuses dups and jumps, and gives a gap up as a range", () => {
-    const s = new Stream("k", "o", "T");
+    const s = new Stream("k", "o", 1, "T");
     expect(s.offer(d(3), cfg)).toBe("held"); // seeking: held until the start is known
     s.activate({ typeSeq: 0, seq: 0, publishTimeMs: 0 }, 0);
     expect(s.offer(d(2), cfg)).toBe("held");
@@ -51,12 +52,12 @@ describe("hold-back ordering (Stream)", () => {
   });
 
   it("is bounded by count and bytes", () => {
-    const s = new Stream("k", "o", "T");
+    const s = new Stream("k", "o", 1, "T");
     s.activate({ typeSeq: 0, seq: 0, publishTimeMs: 0 }, 0);
     const small = { ...cfg, maxHoldbackDigests: 3, maxHoldbackBytes: 10_000 };
     expect([5, 6, 7, 8].map((i) => s.offer(d(i), small))).toEqual(["held", "held", "held", "full"]);
     const bytes = { ...cfg, maxHoldbackBytes: 200 };
-    const t = new Stream("k", "o", "T");
+    const t = new Stream("k", "o", 1, "T");
     t.activate({ typeSeq: 0, seq: 0, publishTimeMs: 0 }, 0);
     expect(t.offer(d(5, { payload: new Uint8Array(150) }), bytes)).toBe("held");
     expect(t.offer(d(6, { payload: new Uint8Array(150) }), bytes)).toBe("full");
@@ -66,7 +67,7 @@ describe("hold-back ordering (Stream)", () => {
 describe("subscription queue and gap notice", () => {
   const make = (
     maxQueued: number,
-    resume: Array<{ origin: string; type: string; sequence: number }> = [],
+    resume: Array<{ origin: string; type: string; epoch: number; sequence: number }> = [],
   ) => {
     const deferred: Array<() => void> = [];
     const sub = new Subscription(1, new Set(["T"]), "latest", maxQueued, 0, resume, {
@@ -76,7 +77,7 @@ describe("subscription queue and gap notice", () => {
     });
     return { sub, run: () => deferred.splice(0).forEach((f) => f()) };
   };
-  const K = streamKey("o", "T");
+  const K = streamKey("o", 1, "T");
 
   it("drops live overflow into ONE notice with ranges and a resume cursor, then resumes below half", () => {
     const { sub, run } = make(4);
@@ -91,20 +92,20 @@ describe("subscription queue and gap notice", () => {
     expect(items.map((i) => i.kind)).toEqual(["digest", "digest", "digest", "digest", "gap"]);
     const gap = items[4]?.kind === "gap" ? items[4].gap : undefined;
     expect(gap?.reason).toBe("SLOW_CONSUMER");
-    expect(gap?.ranges).toEqual([{ origin: "o", type: "T", fromSeq: 10, toSeq: 20 }]);
-    expect(gap?.resumeFrom).toEqual({ positions: [{ origin: "o", type: "T", sequence: 20 }] });
+    expect(gap?.ranges).toEqual([{ origin: "o", epoch: 1, type: "T", fromSeq: 5, toSeq: 10 }]);
+    expect(gap?.resumeFrom).toEqual({ positions: [{ origin: "o", type: "T", epoch: 1, sequence: 10 }] });
     sub.offer(K, d(11, { seq: 22 }), true);
     expect(sub.next()).toMatchObject({ kind: "digest", digest: { seq: 22 } });
-    expect(sub.cursor().positions).toEqual([{ origin: "o", type: "T", sequence: 22 }]);
+    expect(sub.cursor().positions).toEqual([{ origin: "o", type: "T", epoch: 1, sequence: 11 }]);
     expect(sub.dropped).toBe(6);
   });
 
   it("catch-up reads never overflow; filters skip what the client already has", () => {
-    const { sub } = make(2, [{ origin: "o", type: "T", sequence: 3 }]);
-    sub.filters.set(K, { skipThroughSeq: 3, notBeforeMs: 0 });
+    const { sub } = make(2, [{ origin: "o", type: "T", epoch: 1, sequence: 3 }]);
+    sub.filters.set(K, { skipThroughSeq: 3 });
     for (let i = 1; i <= 5; i++) if (sub.room() > 0) sub.offer(K, d(i), false);
     expect(sub.drain().map((i) => (i.kind === "digest" ? i.digest.seq : -1))).toEqual([4, 5]);
-    sub.lose("UNRECOVERABLE", K, { origin: "o", type: "T", fromSeq: 6, toSeq: 9 }, 9);
+    sub.lose("UNRECOVERABLE", K, { origin: "o", epoch: 1, type: "T", fromSeq: 6, toSeq: 9 });
     expect(sub.next()).toMatchObject({
       kind: "gap",
       gap: { reason: "UNRECOVERABLE", resumeFrom: { positions: [{ sequence: 9 }] } },

@@ -28,7 +28,6 @@
 //                                               from the saved cursor
 //     subscribed to Processed from the earliest retained / from cursor CURSOR   (before registering)
 //     registered service broker (ID) on 127.0.0.1:PORT / deregistered service broker (ID)
-//     deregistered service broker (ID) again    a TTL refresh in flight had registered it again
 //     could not deregister service broker (ID): CODE; its TTL removes it   (gateway unreachable)
 //   * committed SEQ                             the first commit and every 50th
 //     GAP ...                                   the gateway reported lost Processed (never silent)
@@ -139,7 +138,6 @@ public final class Broker {
   static final Duration SUB_KEEPALIVE = Duration.ofSeconds(5); // the SDK reopens after 3 silent periods + 5 s
   static final long STARTUP_TIMEOUT_MS = 30_000; // the gateway must accept the types within this
   static final long MAX_OUTAGE_MS = 60_000; // gateway unreachable this long in a row: give up
-  static final long RECHECK_DEREGISTER_MS = 6_000; // after pausing, deregister again for this long
   static final long PROTOC_TIMEOUT_MS = 30_000;
   static final long RECEIVE_WAIT_MS = 200; // how often the worker looks at the pause / stop flags
   static final long SHUTDOWN_JOIN_MS = 700; // SIGTERM: wait this long for the threads
@@ -188,10 +186,7 @@ public final class Broker {
   private final Set<String> failing = new HashSet<>(); // members whose last srvr failed
   private boolean announced; // registered as "broker" since coordination appeared ("available" printed)
   private boolean everAnnounced;
-  private RegisteredService service;
   private String serviceId;
-  private String lastServiceId;
-  private long recheckDeregisterUntil;
   private long unreachableSince = -1;
   private Cursor cursor; // after the last Processed whose Committed was acknowledged
   private long committed; // acknowledged Committed digests = the offset of the last one
@@ -577,7 +572,6 @@ public final class Broker {
       consuming = true; // the worker subscribes (from the saved cursor)
       if (!announced && subscribed) resume();
     }
-    if (!consuming && now() < recheckDeregisterUntil) deregister(true);
   }
 
   /** The first member of `set` (sorted) that answers srvr becomes the coordination in use. */
@@ -608,7 +602,6 @@ public final class Broker {
   void resume() {
     register();
     if (serviceId == null) return; // could not (gateway unreachable): again at the next poll
-    recheckDeregisterUntil = 0;
     boolean again = everAnnounced;
     synchronized (this) {
       announced = true;
@@ -623,11 +616,9 @@ public final class Broker {
       announced = false;
     }
     say("no " + DEPENDENCY + "; pausing");
-    deregister(serviceId == null); // quiet when it had not registered since the last pause
-    // The SDK refreshes a TTL registration on a timer thread of its own; a refresh already
-    // in flight when we deregister registers the instance again. So deregister again (a
-    // no-op when absent) for a while after pausing.
-    recheckDeregisterUntil = now() + RECHECK_DEREGISTER_MS;
+    // The SDK waits for a TTL refresh in flight before it deregisters, so one
+    // deregistration is the last word.
+    deregister();
   }
 
   // ---- own service ----
@@ -642,7 +633,6 @@ public final class Broker {
                   .ttl(SERVICE_TTL));
       reachable();
       synchronized (this) {
-        service = s;
         serviceId = s.instance().id();
       }
       say("registered service " + ROLE + " (" + s.instance().id() + ") on 127.0.0.1:" + status.getLocalPort());
@@ -652,34 +642,25 @@ public final class Broker {
     }
   }
 
-  void deregister(boolean quietIfAbsent) {
-    RegisteredService s;
+  void deregister() {
     String id;
     synchronized (this) {
-      s = service;
-      id = serviceId != null ? serviceId : lastServiceId;
-      service = null;
+      id = serviceId;
       serviceId = null;
-      if (id != null) lastServiceId = id;
     }
     if (id == null) return;
-    // close() stops the SDK's refresher and deregisters, but swallows a failure; the call
-    // after it says whether the gateway has the instance no more.
-    if (s != null) s.close();
-    boolean removed;
+    // The client's call stops the SDK's refresher (after a refresh in flight) and, unlike
+    // RegisteredService.close(), reports a failure.
     try {
-      removed = client.deregisterService(ROLE, id);
+      client.deregisterService(ROLE, id);
       reachable();
     } catch (HearsayException e) {
       if (!retryable(e)) throw e;
-      if (!quietIfAbsent) {
-        say("could not deregister service " + ROLE + " (" + id + "): " + e.code() + "; its TTL removes it");
-      }
+      say("could not deregister service " + ROLE + " (" + id + "): " + e.code() + "; its TTL removes it");
       unreachable("deregistering " + ROLE, e);
       return;
     }
-    if (s != null) say("deregistered service " + ROLE + " (" + id + ")");
-    else if (removed || !quietIfAbsent) say("deregistered service " + ROLE + " (" + id + ")" + (quietIfAbsent ? " again" : ""));
+    say("deregistered service " + ROLE + " (" + id + ")");
   }
 
   // ---- consuming (worker thread) ----
@@ -936,7 +917,7 @@ public final class Broker {
             SHUTDOWN_CALLS_MS,
             () -> {
               try {
-                if (serviceId != null) deregister(false);
+                if (serviceId != null) deregister();
               } finally {
                 closeAll();
               }

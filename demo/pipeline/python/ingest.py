@@ -26,7 +26,6 @@ are the ones the orchestrator relies on):
   * done N                                      all N published; keeps running until SIGTERM
     gateway unreachable (...); retrying / gateway reachable again
     warning: gateway G numbered seq S G:1 after G:151 (...)   its origin sequence went back
-    deregistered service ingest (ID) again      a TTL refresh in flight re-registered it
     stopping / stopped                          SIGTERM or SIGINT: deregisters, exits 0
     fatal: ...                                  unexpected error: exits 1
 
@@ -77,7 +76,6 @@ CALL_TIMEOUT_MS = 5_000  # every gateway call
 SERVICE_TTL_MS = 3_000
 STARTUP_TIMEOUT_S = 30.0  # gateway must answer the first registration within this
 MAX_OUTAGE_S = 60.0  # gateway unreachable this long in a row: give up
-RECHECK_DEREGISTER_S = 6.0  # after pausing, deregister again for this long (see pause())
 PROGRESS_EVERY = 50
 RETRYABLE = (hearsay.Unavailable, hearsay.DeadlineExceeded, hearsay.ResourceExhausted)
 
@@ -184,11 +182,9 @@ class Ingest:
         self.active = False  # a processor is present and we are registered (publishing unless done)
         self.ever_active = False
         self.service_id: str | None = None
-        self.last_service_id: str | None = None
         self.last_result: hearsay.PublishResult | None = None
         self.not_found = 0  # publishes refused in a row because the type is unknown
         self.next_due = 0.0
-        self.recheck_deregister_until = 0.0
         self.unreachable_since: float | None = None
         self.client = hearsay.connect(args.agent, call_timeout_ms=CALL_TIMEOUT_MS)
         self.status: StatusServer | None = None
@@ -277,8 +273,6 @@ class Ingest:
             self.resume()
         elif not current and self.active:
             self.pause()
-        if not self.active and time.monotonic() < self.recheck_deregister_until:
-            self.deregister(quiet_if_absent=True)
 
     def resume(self) -> None:
         self.register()
@@ -294,11 +288,9 @@ class Ingest:
         with self.lock:
             self.active = False
         self.say(f"no {DEPENDENCY}; pausing")
+        # The SDK's keeper waits for a TTL refresh in flight before it deregisters, so
+        # one deregistration is the last word.
         self.deregister()
-        # The SDK's TTL keeper refreshes on its own thread and may have a refresh in
-        # flight while we deregister, which would register the instance again; so keep
-        # deregistering (a no-op when absent) for a while after pausing.
-        self.recheck_deregister_until = time.monotonic() + RECHECK_DEREGISTER_S
 
     # -- own service ---------------------------------------------------------------------
 
@@ -316,21 +308,19 @@ class Ingest:
             self.service_id = svc.id
         self.say(f"registered service {ROLE} ({svc.id}) on 127.0.0.1:{self.status.port}")
 
-    def deregister(self, quiet_if_absent: bool = False) -> None:
-        sid = self.service_id or self.last_service_id
+    def deregister(self) -> None:
+        sid = self.service_id
         if sid is None:
             return
         try:
-            removed = self.client.deregister_service(ROLE, sid)
+            self.client.deregister_service(ROLE, sid)
         except RETRYABLE as e:
             self.unreachable(f"deregistering {ROLE}", e)
             return  # the keeper has forgotten it: its TTL lapses if the call never arrived
         self.reachable()
         with self.lock:
             self.service_id = None
-        self.last_service_id = sid
-        if removed or not quiet_if_absent:
-            self.say(f"deregistered service {ROLE} ({sid})" + (" again" if quiet_if_absent else ""))
+        self.say(f"deregistered service {ROLE} ({sid})")
 
     # -- publishing -----------------------------------------------------------------------
 

@@ -71,7 +71,6 @@ module PipelineProcessor
   SERVICE_TTL_S = 3.0         # our registration's TTL; the SDK refreshes it every ttl/3
   STARTUP_TIMEOUT_S = 30.0    # the gateway must answer the first registration within this
   MAX_OUTAGE_S = 60.0         # gateway unreachable this long in a row: give up
-  RECHECK_DEREGISTER_S = 6.0  # after pausing, deregister again for this long (see #pause)
   PROTOC_TIMEOUT_S = 30.0
   RECEIVE_WAIT_S = 0.2        # how often the worker looks at the pause / stop flags
   JOIN_TIMEOUT_S = 1.0
@@ -219,8 +218,6 @@ module PipelineProcessor
       @announced = false     # registered as "processor" since the broker appeared ("available" printed)
       @ever_announced = false
       @service_id = nil
-      @last_service_id = nil
-      @recheck_deregister_until = 0.0
       @unreachable_since = nil
       @cursor = nil          # cursor after the last Record whose Processed was acknowledged
       @processed = 0
@@ -369,7 +366,6 @@ module PipelineProcessor
         @lock.synchronize { @consuming = true } # the worker subscribes (from the saved cursor)
         resume if !@announced && subscribed?
       end
-      deregister(quiet_if_absent: true) if !consuming? && monotonic < @recheck_deregister_until
     end
 
     # Registers "processor" once the worker's subscription has started: the gateway is then
@@ -378,7 +374,6 @@ module PipelineProcessor
       register
       return if @service_id.nil? # could not register (gateway unreachable): again at the next poll
 
-      @recheck_deregister_until = 0.0
       again = @ever_announced
       @announced = @ever_announced = true
       say("#{DEPENDENCY} available; #{again ? 'resuming' : 'starting'}")
@@ -388,11 +383,9 @@ module PipelineProcessor
       @lock.synchronize { @consuming = false } # the worker closes its subscription within RECEIVE_WAIT_S
       @announced = false
       say("no #{DEPENDENCY}; pausing")
+      # The SDK's keeper waits for a TTL refresh in flight before it deregisters, so
+      # one deregistration is the last word.
       deregister
-      # The SDK's TTL keeper refreshes on its own thread and may have a refresh in
-      # flight while we deregister, which would register the instance again; so keep
-      # deregistering (a no-op when absent) for a while after pausing.
-      @recheck_deregister_until = monotonic + RECHECK_DEREGISTER_S
     end
 
     # -- own service ---------------------------------------------------------------
@@ -409,13 +402,12 @@ module PipelineProcessor
       unreachable("registering #{ROLE}", e)
     end
 
-    def deregister(quiet_if_absent: false)
-      sid = @service_id || @last_service_id
+    def deregister
+      sid = @service_id
       return if sid.nil?
 
       @lock.synchronize { @service_id = nil }
-      @last_service_id = sid
-      removed = begin
+      begin
         @client.deregister_service(ROLE, sid) # the keeper forgets it first: if the call fails its TTL lapses
       rescue Hearsay::Error => e
         raise unless retryable?(e)
@@ -424,7 +416,7 @@ module PipelineProcessor
         return
       end
       reachable
-      say("deregistered service #{ROLE} (#{sid})#{quiet_if_absent ? ' again' : ''}") if removed || !quiet_if_absent
+      say("deregistered service #{ROLE} (#{sid})")
     end
 
     # -- consuming (worker thread) --------------------------------------------------------

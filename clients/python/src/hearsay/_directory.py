@@ -87,8 +87,8 @@ class DirectoryMixin:
         return service
 
     def deregister_service(self, name: str, id: str) -> bool:
-        """Removes an instance registered on this node (and stops refreshing it);
-        False when there was none."""
+        """Removes an instance registered on this node; False when there was none. Stops
+        refreshing it first, after the refresh in flight if any, so no refresh lands later."""
         key = service_key(name, id)
         self._keeper.forget(key)
         return self._live().deregister_service(self._overlay, *key)

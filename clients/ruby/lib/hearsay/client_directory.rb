@@ -54,7 +54,9 @@ module Hearsay
         service
       end
 
-      # Removes a service instance registered on this gateway's node.
+      # Removes a service instance registered on this gateway's node. Stops the
+      # client refreshing it first, after the refresh in flight if any, so no
+      # refresh lands after the removal.
       # @param name [String]
       # @param id [String] as registered (see {Service#id})
       # @return [Boolean] false when no such instance was registered
@@ -62,7 +64,7 @@ module Hearsay
         check_open
         name = service_name(name)
         string(id, "id")
-        @keeper.forget(name, id)
+        @keeper.forget(name, id) # waits for a refresh in flight
         @adapter.deregister_service(@overlay, name, id)
       end
 

@@ -5,7 +5,12 @@ module Hearsay
   # one with a TTL every ttl/3 while the client is open (so two refreshes may
   # be lost before the gateway marks it critical), and deregisters them when
   # the client closes. One background thread per client, started on the first
-  # TTL registration.
+  # TTL registration; refreshes go one at a time.
+  #
+  # A refresh in flight when its instance is dropped could land at the gateway
+  # after the DeregisterService that follows and register it again; so #forget
+  # and #close return only once no refresh of what they dropped is in flight
+  # (at most one call timeout), and no refresh starts for what is not kept.
   # @api private
   class ServiceKeeper
     # A failed refresh is retried after this, seconds (or sooner, at ttl/3).
@@ -28,11 +33,14 @@ module Hearsay
       @cv = ConditionVariable.new
       @closed = false
       @thread = nil
+      @refreshing = nil # the entry whose refresh is in flight
     end
 
     # Remembers a registration (keyed by name and the id the gateway assigned).
     def keep(service, request, ttl_ms, deregister_on_close)
       @mutex.synchronize do
+        return if @closed
+
         key = [service.name, service.id]
         raise ResourceExhausted, "register_service: at most #{MAX_KEPT} registrations per client" if
           !@entries.key?(key) && @entries.size >= MAX_KEPT
@@ -45,19 +53,25 @@ module Hearsay
       end
     end
 
-    # Forgets a registration (after deregister_service).
+    # Forgets a registration; returns once no refresh of it is in flight, so a
+    # DeregisterService sent next is the last word.
     def forget(name, id)
-      @mutex.synchronize { @entries.delete([name, id]) }
+      @mutex.synchronize do
+        @entries.delete([name, id])
+        @cv.wait(@mutex) while @refreshing && @refreshing.request.values_at(:name, :id) == [name, id]
+      end
     end
 
-    # Stops refreshing and deregisters what was registered to go with the client.
+    # Stops refreshing and, once the refresh in flight (if any) is answered,
+    # deregisters what was registered to go with the client.
     def close
       entries = @mutex.synchronize do
         @closed = true
         @cv.broadcast
+        @cv.wait(@mutex) while @refreshing
         @entries.values.tap { @entries.clear }
       end
-      @thread&.join(5)
+      @thread&.join
       entries.select(&:deregister).each do |e|
         @deregister.call(e.request[:name], e.request[:id])
       rescue Error
@@ -81,13 +95,13 @@ module Hearsay
       end
     end
 
-    # Waits for the next registration due; nil once closed.
+    # Waits for the next registration due and marks it in flight; nil once closed.
     def next_due
       @mutex.synchronize do
         until @closed
           due = @entries.values.select(&:due).min_by(&:due)
           left = due ? due.due - Clock.monotonic : nil
-          return due if left && left <= 0
+          return @refreshing = due if left && left <= 0
 
           @cv.wait(@mutex, left)
         end
@@ -96,11 +110,18 @@ module Hearsay
     end
 
     def refresh(entry)
+      failed = false
       @register.call(entry.request)
-      @mutex.synchronize { entry.due = Clock.monotonic + entry.period_s }
     rescue Error => e
+      failed = true
       @last_error = e
-      @mutex.synchronize { entry.due = Clock.monotonic + [RETRY_S, entry.period_s].min }
+    ensure
+      @mutex.synchronize do
+        # Re-arming an entry no longer kept refreshes nothing: forgotten stays forgotten.
+        entry.due = Clock.monotonic + (failed ? [RETRY_S, entry.period_s].min : entry.period_s)
+        @refreshing = nil
+        @cv.broadcast
+      end
     end
   end
 end

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -15,7 +13,7 @@ from hearsay._checks import bool_arg, name_arg, reconnect_options
 from hearsay._classes import check_headers, check_statuses
 from hearsay._directory_args import current_on_reopen, kept_service, service_key, service_query, service_spec
 from hearsay._stream import RetryHook
-from hearsay._wire import ServiceSpec
+from hearsay.aio._service_keeper import KeptService
 from hearsay.aio._stream import AsyncStream
 from hearsay.aio.subscription import AsyncWatch
 from hearsay.members import Member, MemberEvent, MemberStatus
@@ -31,7 +29,7 @@ class AsyncDirectoryMixin:
 
     _overlay: str
     _metadata: tuple[tuple[str, str], ...]
-    _kept: dict[tuple[str, str], asyncio.Task[None]]
+    _kept: dict[tuple[str, str], KeptService]
     _streams: weakref.WeakSet[AsyncStream[Any]]
     _closed: bool
 
@@ -86,24 +84,22 @@ class AsyncDirectoryMixin:
         service = await self._call(calls.register_service(self._overlay, spec))
         key, kept = kept_service(service, spec)
         old = self._kept.pop(key, None)
-        if old is not None:
-            old.cancel()
         if spec.ttl_ms > 0:
-            self._kept[key] = asyncio.get_running_loop().create_task(self._keep(kept))
+            refresh = calls.register_service(self._overlay, kept)
+            self._kept[key] = KeptService(lambda: self._call(refresh), spec.ttl_ms / 3000)
+        if old is not None:
+            await old.stop()
         return service
 
-    async def _keep(self, spec: ServiceSpec) -> None:
-        refresh = calls.register_service(self._overlay, spec)
-        while not self._closed:
-            await asyncio.sleep(spec.ttl_ms / 3000)
-            with contextlib.suppress(Exception):  # retried in ttl/3; the gateway marks it critical if all fail
-                await self._call(refresh)
-
     async def deregister_service(self, name: str, id: str) -> bool:
+        """As hearsay.Client.deregister_service: first stops the refreshes and waits for
+        one in flight, so this DeregisterService is the last word."""
         key = service_key(name, id)
-        task = self._kept.pop(key, None)
-        if task is not None:
-            task.cancel()
+        kept = self._kept.get(key)
+        if kept is not None:
+            await kept.stop()
+            if self._kept.get(key) is kept:  # still there for a concurrent deregister to wait on
+                del self._kept[key]
         return await self._call(calls.deregister_service(self._overlay, *key))
 
     async def services(

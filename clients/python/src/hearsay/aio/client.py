@@ -23,6 +23,7 @@ from hearsay._grpc_transport import channel_options, credentials, from_status
 from hearsay._stream import RetryHook
 from hearsay._stubs import gateway_pb2_grpc
 from hearsay.aio._directory import AsyncDirectoryMixin
+from hearsay.aio._service_keeper import KeptService
 from hearsay.aio._stream import AsyncStream
 from hearsay.aio.subscription import AsyncSubscription
 from hearsay.client import DEFAULT_GRPC_ADDRESS
@@ -64,7 +65,7 @@ class AsyncClient(AsyncDirectoryMixin):
         self._stub_: Any = None
         self._classes = ClassTable()
         self._streams: weakref.WeakSet[AsyncStream[Any]] = weakref.WeakSet()
-        self._kept: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._kept: dict[tuple[str, str], KeptService] = {}
         self._closed = False
 
     @property
@@ -208,8 +209,7 @@ class AsyncClient(AsyncDirectoryMixin):
             s.close()
         self._streams.clear()
         kept, self._kept = dict(self._kept), {}
-        for task in kept.values():
-            task.cancel()
+        await asyncio.gather(*(k.stop() for k in kept.values()))  # no refresh in flight past here
         for name, sid in kept:
             with contextlib.suppress(Exception):
                 await self._call(calls.deregister_service(self._overlay, name, sid))

@@ -1,5 +1,7 @@
 package dev.hearsay.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -53,6 +55,15 @@ final class ClientContext {
 
   void unregister(AutoCloseable c) {
     open.remove(c);
+  }
+
+  /** The open registrations of service instance {@code name}/{@code id} (at most one, normally). */
+  List<RegisteredService> registrations(String name, String id) {
+    List<RegisteredService> out = new ArrayList<>();
+    for (AutoCloseable c : open) {
+      if (c instanceof RegisteredService s && s.is(overlay, name, id)) out.add(s);
+    }
+    return out;
   }
 
   /** Closes everything registered, then the timer. */

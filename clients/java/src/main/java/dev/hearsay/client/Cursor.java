@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a subscriber is: at most one position per (origin, type). Resuming with it
- * delivers, per origin and type, everything after that sequence that retention still
- * holds. Store it with {@link #toJson()} (proto3 JSON of hearsay.v1.Cursor, readable by
- * every SDK and the CLI) and read it back with {@link #fromJson(String)}.
+ * Where a subscriber is: at most one position per (origin, type), an (epoch, stream
+ * sequence) of that origin. Resuming with it delivers, per origin and type, everything
+ * after that position that retention still holds: the rest of its epoch, then the
+ * origin's later epochs from their start. Store it with {@link #toJson()} (proto3 JSON
+ * of hearsay.v1.Cursor, readable by every SDK and the CLI) and read it back with {@link #fromJson(String)}.
  */
 public record Cursor(List<CursorPosition> positions) {
   /** No position: a subscription resuming from it starts every (origin, type) at its start position. */
@@ -35,7 +36,10 @@ public record Cursor(List<CursorPosition> positions) {
     return Optional.empty();
   }
 
-  /** {"positions":[{"origin":..,"type":..,"sequence":"12"}]}, sequences as strings (proto3 JSON for uint64). */
+  /**
+   * {"positions":[{"origin":..,"type":..,"sequence":"12","epoch":"3"}]}, sequences and
+   * epochs as strings (proto3 JSON for uint64).
+   */
   public String toJson() {
     JsonArray arr = new JsonArray();
     for (CursorPosition p : positions) {
@@ -43,6 +47,7 @@ public record Cursor(List<CursorPosition> positions) {
       o.addProperty("origin", p.origin());
       o.addProperty("type", p.type());
       o.addProperty("sequence", p.sequenceString());
+      o.addProperty("epoch", p.epochString());
       arr.add(o);
     }
     JsonObject root = new JsonObject();
@@ -51,8 +56,9 @@ public record Cursor(List<CursorPosition> positions) {
   }
 
   /**
-   * Parses {@link #toJson()} output, or any proto3 JSON of hearsay.v1.Cursor (sequences as
-   * strings or numbers). Throws IllegalArgumentException naming what is wrong.
+   * Parses {@link #toJson()} output, or any proto3 JSON of hearsay.v1.Cursor (sequences and
+   * epochs as strings or numbers; an absent epoch is 0, as in cursors saved before epochs).
+   * Throws IllegalArgumentException naming what is wrong.
    */
   public static Cursor fromJson(String json) {
     Args.notNull(json, "json");
@@ -77,7 +83,9 @@ public record Cursor(List<CursorPosition> positions) {
       JsonObject o = arr.get(i).getAsJsonObject();
       String origin = string(o, "origin", at);
       String type = string(o, "type", at);
-      out.add(new CursorPosition(origin, type, sequence(o.get("sequence"), at + ".sequence")));
+      out.add(
+          new CursorPosition(
+              origin, type, unsigned(o.get("sequence"), at + ".sequence"), unsigned(o.get("epoch"), at + ".epoch")));
     }
     return new Cursor(out);
   }
@@ -90,7 +98,7 @@ public record Cursor(List<CursorPosition> positions) {
     return e.getAsString();
   }
 
-  private static long sequence(JsonElement e, String at) {
+  private static long unsigned(JsonElement e, String at) {
     if (e == null || e.isJsonNull()) return 0;
     if (!e.isJsonPrimitive()) throw new IllegalArgumentException(at + ": expected an unsigned integer");
     JsonPrimitive p = e.getAsJsonPrimitive();

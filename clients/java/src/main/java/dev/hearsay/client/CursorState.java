@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The positions a subscription has reached. Sequences are unsigned 64-bit and compared
- * as such. Not thread-safe: owned by one subscription's reader thread.
+ * The positions a subscription has reached, per (origin, type) an (epoch, stream
+ * sequence) ordered epochs first (see {@link CursorPosition}). Numbers are unsigned
+ * 64-bit and compared as such. Not thread-safe: owned by one subscription's reader thread.
  */
 final class CursorState {
   private record Key(String origin, String type) {}
@@ -24,24 +25,26 @@ final class CursorState {
     return positions.containsKey(new Key(origin, type));
   }
 
-  /** Sequence reached for (origin, type); 0 when none (check {@link #has} first). */
-  long at(String origin, String type) {
-    CursorPosition p = positions.get(new Key(origin, type));
-    return p == null ? 0 : p.sequence();
+  /** The position reached for (origin, type); null when none. */
+  CursorPosition at(String origin, String type) {
+    return positions.get(new Key(origin, type));
   }
 
-  /** Moves (origin, type) forward to {@code sequence}; never backwards. */
-  void advance(String origin, String type, long sequence) {
-    Key k = new Key(origin, type);
-    CursorPosition cur = positions.get(k);
-    if (cur == null || Long.compareUnsigned(cur.sequence(), sequence) < 0) {
-      positions.put(k, new CursorPosition(origin, type, sequence));
-      snapshot = null;
-    }
+  /** Whether (epoch, sequence) of (origin, type) is at or before its position (already had). */
+  boolean covers(String origin, String type, long epoch, long sequence) {
+    CursorPosition p = positions.get(new Key(origin, type));
+    return p != null && p.covers(epoch, sequence);
+  }
+
+  /** Moves (origin, type) forward to (epoch, sequence), epochs first; never backwards. */
+  void advance(String origin, String type, long epoch, long sequence) {
+    if (covers(origin, type, epoch, sequence)) return;
+    positions.put(new Key(origin, type), new CursorPosition(origin, type, sequence, epoch));
+    snapshot = null;
   }
 
   void merge(Cursor c) {
-    for (CursorPosition p : c.positions()) advance(p.origin(), p.type(), p.sequence());
+    for (CursorPosition p : c.positions()) advance(p.origin(), p.type(), p.epoch(), p.sequence());
   }
 
   /** The cursor now; the same object until the state moves. */
@@ -57,7 +60,8 @@ final class CursorState {
           dev.hearsay.v1.CursorPosition.newBuilder()
               .setOrigin(p.origin())
               .setType(p.type())
-              .setSequence(p.sequence()));
+              .setSequence(p.sequence())
+              .setEpoch(p.epoch()));
     }
     return b.build();
   }
@@ -65,7 +69,7 @@ final class CursorState {
   static Cursor fromProto(dev.hearsay.v1.Cursor c) {
     List<CursorPosition> out = new ArrayList<>(c.getPositionsCount());
     for (dev.hearsay.v1.CursorPosition p : c.getPositionsList()) {
-      out.add(new CursorPosition(p.getOrigin(), p.getType(), p.getSequence()));
+      out.add(new CursorPosition(p.getOrigin(), p.getType(), p.getSequence(), p.getEpoch()));
     }
     return new Cursor(out);
   }

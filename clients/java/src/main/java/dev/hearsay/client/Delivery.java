@@ -1,17 +1,20 @@
 package dev.hearsay.client;
 
 /**
- * What a subscriber receives: a {@link DigestDelivery} or a {@link GapDelivery} (digests
- * this subscriber will not get, and why: loss is never silent). Both carry the
- * subscription's cursor after them; resume from it to continue right after.
+ * What a subscriber receives: a {@link DigestDelivery}, a {@link GapDelivery} (digests
+ * this subscriber will not get, and why: loss is never silent), or, when asked for with
+ * {@link SubscriptionRequest#includeCaughtUp(boolean)}, one {@link CaughtUpDelivery}
+ * (the backlog has been delivered; what follows is live). All carry the subscription's
+ * cursor after them; resume from it to continue right after.
  *
  * @param <T> the decoded message type
  */
-public sealed interface Delivery<T> permits DigestDelivery, GapDelivery {
-  /** Which of the two a delivery is. */
+public sealed interface Delivery<T> permits DigestDelivery, GapDelivery, CaughtUpDelivery {
+  /** Which kind a delivery is. */
   enum Kind {
     DIGEST,
-    GAP
+    GAP,
+    CAUGHT_UP
   }
 
   Kind kind();

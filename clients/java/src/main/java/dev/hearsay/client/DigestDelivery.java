@@ -15,7 +15,9 @@ public final class DigestDelivery<T> implements Delivery<T> {
   private final String type;
   private final String id;
   private final String origin;
+  private final long epoch;
   private final long sequence;
+  private final long streamSequence;
   private final long publishTimeMs;
   private final Map<String, String> headers;
   private final byte[] payload;
@@ -25,12 +27,15 @@ public final class DigestDelivery<T> implements Delivery<T> {
   private final Cursor cursor;
 
   DigestDelivery(
-      String type, String id, String origin, long sequence, long publishTimeMs, Map<String, String> headers,
+      String type, String id, String origin, long epoch, long sequence, long streamSequence, long publishTimeMs,
+      Map<String, String> headers,
       byte[] payload, T message, RuntimeException decodeError, String json, Cursor cursor) {
     this.type = type;
     this.id = id;
     this.origin = origin;
+    this.epoch = epoch;
     this.sequence = sequence;
+    this.streamSequence = streamSequence;
     this.publishTimeMs = publishTimeMs;
     this.headers = headers;
     this.payload = payload;
@@ -50,7 +55,7 @@ public final class DigestDelivery<T> implements Delivery<T> {
     return type;
   }
 
-  /** "origin:sequence", unique in the overlay. */
+  /** "origin:epoch:sequence", unique in the overlay. */
   public String id() {
     return id;
   }
@@ -60,13 +65,41 @@ public final class DigestDelivery<T> implements Delivery<T> {
     return origin;
   }
 
-  /** Gapless per origin from 1; unsigned 64-bit held in a long (see {@link #sequenceString()}). */
+  /**
+   * The origin's log epoch, chosen when its retention log was created: an origin
+   * restarted without its data dir starts a new, higher one, and its sequences count from
+   * 1 again. Unsigned 64-bit held in a long (see {@link #epochString()}).
+   */
+  public long epoch() {
+    return epoch;
+  }
+
+  public String epochString() {
+    return Long.toUnsignedString(epoch);
+  }
+
+  /**
+   * Gapless per origin and epoch, across all types, from 1; unsigned 64-bit held in a long
+   * (see {@link #sequenceString()}). Order, cursors and gaps speak in {@link #streamSequence()}.
+   */
   public long sequence() {
     return sequence;
   }
 
   public String sequenceString() {
     return Long.toUnsignedString(sequence);
+  }
+
+  /**
+   * Gapless per stream = (origin, epoch, type), from 1: what delivery order, cursors
+   * ({@link CursorPosition#sequence()}) and gap ranges speak in. Unsigned 64-bit held in a long.
+   */
+  public long streamSequence() {
+    return streamSequence;
+  }
+
+  public String streamSequenceString() {
+    return Long.toUnsignedString(streamSequence);
   }
 
   /** When the origin accepted it, Unix epoch ms (the origin's clock). */

@@ -297,11 +297,17 @@ public final class HearsayClient implements AutoCloseable {
     return RegisteredService.register(ctx, registration);
   }
 
-  /** Deregisters an instance of this node; false when there was none. */
+  /**
+   * Deregisters an instance of this node; false when there was none. A {@link
+   * RegisteredService} of this client for it stops refreshing first, after the refresh in
+   * flight if any, so no refresh lands after the removal.
+   */
   public boolean deregisterService(String name, String id) {
     Args.notEmpty(name, "name");
     Args.notNull(id, "id");
-    return open()
+    Backend b = open();
+    for (RegisteredService s : ctx.registrations(name, id)) s.detach();
+    return b
         .deregisterService(
             dev.hearsay.v1.DeregisterServiceRequest.newBuilder()
                 .setOverlay(settings.overlay())

@@ -12,8 +12,10 @@ import java.util.function.Consumer;
 
 /**
  * The transport-independent part of a subscription: the request for each (re)open, and
- * gateway responses turned into deliveries. Keeps the cursor, drops anything at or
- * before it (so a reconnect neither loses nor repeats digests), decodes payloads.
+ * gateway responses turned into deliveries. Keeps the cursor, per (origin, type) an
+ * (epoch, stream sequence), drops anything at or before it (so a reconnect neither loses
+ * nor repeats digests), decodes payloads, and turns the first caught-up marker into a
+ * {@link CaughtUpDelivery}.
  * Used by the subscription's reader thread only (started is completed from there too).
  */
 final class SubscriptionCore<T> {
@@ -30,6 +32,7 @@ final class SubscriptionCore<T> {
   private final List<String> typeNames;
   private int opened;
   private long firstOpenMs;
+  private boolean caughtUpSeen;
 
   SubscriptionCore(SubscriptionRequest<T> req, String overlay) {
     this.req = req;
@@ -40,6 +43,11 @@ final class SubscriptionCore<T> {
 
   Cursor cursor() {
     return state.snapshot();
+  }
+
+  /** Whether the consumer asked to be handed the {@link CaughtUpDelivery} marker. */
+  boolean deliversCaughtUp() {
+    return req.caughtUpDelivered();
   }
 
   /** The request for the next open. After a reconnect, "latest" becomes "earliest" filtered by time. */
@@ -72,6 +80,15 @@ final class SubscriptionCore<T> {
         }
       }
       case GAP -> out.accept(gap(r.getGap()));
+      case CAUGHT_UP -> {
+        // Each (re)opened stream sends one; the subscription reports the first only.
+        if (!caughtUpSeen) {
+          caughtUpSeen = true;
+          out.accept(
+              new CaughtUpDelivery<>(
+                  r.getCaughtUp().getServerTimeMs(), r.getCaughtUp().getBacklogDigests(), state.snapshot()));
+        }
+      }
       case STARTED -> started.complete(r.getStarted().getSubscriptionId());
       default -> {} // keep-alive: only proves the stream is alive
     }
@@ -80,13 +97,17 @@ final class SubscriptionCore<T> {
   private DigestDelivery<T> accept(Digest d) {
     String origin = d.getOrigin();
     String type = d.getType();
+    long epoch = d.getEpoch();
+    // Stream sequences count from 1; 0 = a gateway from before epochs, whose per-origin
+    // sequence is what its cursors spoke in.
+    long streamSequence = d.getStreamSequence() != 0 ? d.getStreamSequence() : d.getSequence();
     boolean known = state.has(origin, type);
-    if (known && Long.compareUnsigned(d.getSequence(), state.at(origin, type)) <= 0) return null;
+    if (state.covers(origin, type, epoch, streamSequence)) return null;
     if (!known && req.startPosition() == StartPosition.LATEST && opened > 1
         && d.getPublishTimeMs() < firstOpenMs - START_GRACE_MS) {
       return null;
     }
-    state.advance(origin, type, d.getSequence());
+    state.advance(origin, type, epoch, streamSequence);
     byte[] payload = d.getPayload().toByteArray();
     Codec<? extends T> codec = req.types().get(type);
     T message = null;
@@ -100,8 +121,8 @@ final class SubscriptionCore<T> {
     }
     Map<String, String> headers = d.getHeadersCount() == 0 ? Map.of() : Map.copyOf(d.getHeadersMap());
     return new DigestDelivery<>(
-        type, d.getId(), origin, d.getSequence(), d.getPublishTimeMs(), headers, payload, message, decodeError,
-        d.hasJson() ? d.getJson() : null, state.snapshot());
+        type, d.getId(), origin, epoch, d.getSequence(), streamSequence, d.getPublishTimeMs(), headers, payload,
+        message, decodeError, d.hasJson() ? d.getJson() : null, state.snapshot());
   }
 
   private GapDelivery<T> gap(GapNotice g) {
@@ -109,7 +130,7 @@ final class SubscriptionCore<T> {
     state.merge(resumeFrom);
     List<GapRange> ranges = new ArrayList<>(g.getRangesCount());
     for (dev.hearsay.v1.GapRange x : g.getRangesList()) {
-      ranges.add(new GapRange(x.getOrigin(), x.getType(), x.getFromSequence(), x.getToSequence()));
+      ranges.add(new GapRange(x.getOrigin(), x.getType(), x.getFromSequence(), x.getToSequence(), x.getEpoch()));
     }
     return new GapDelivery<>(Convert.gapReason(g.getReasonValue()), ranges, g.getMessage(), resumeFrom, state.snapshot());
   }

@@ -26,6 +26,7 @@ public final class SubscriptionRequest<T> {
   private Cursor resumeFrom;
   private StartPosition start = StartPosition.LATEST;
   private boolean includeJson;
+  private boolean includeCaughtUp;
   private int maxBatchDigests;
   private Duration keepAlive = Duration.ofSeconds(15);
   private Reconnect reconnect = Reconnect.DEFAULT;
@@ -95,6 +96,17 @@ public final class SubscriptionRequest<T> {
     return this;
   }
 
+  /**
+   * Also deliver the {@link CaughtUpDelivery} marker, once, in order: everything before
+   * it was the backlog (retained history), everything after it is live. Without it the
+   * marker is only reported by {@link Subscription#isCaughtUp()} /
+   * {@link Subscription#awaitCaughtUp}. @default false
+   */
+  public SubscriptionRequest<T> includeCaughtUp(boolean includeCaughtUp) {
+    this.includeCaughtUp = includeCaughtUp;
+    return this;
+  }
+
   /** Most digests per gateway batch; 0 = the gateway's limit. @default 0 */
   public SubscriptionRequest<T> maxBatchDigests(int maxBatchDigests) {
     if (maxBatchDigests < 0) throw new IllegalArgumentException("maxBatchDigests: must be >= 0, got " + maxBatchDigests);
@@ -149,6 +161,10 @@ public final class SubscriptionRequest<T> {
     return includeJson;
   }
 
+  boolean caughtUpDelivered() {
+    return includeCaughtUp;
+  }
+
   int batchDigests() {
     return maxBatchDigests;
   }
@@ -176,6 +192,7 @@ public final class SubscriptionRequest<T> {
     c.resumeFrom = resumeFrom;
     c.start = start;
     c.includeJson = includeJson;
+    c.includeCaughtUp = includeCaughtUp;
     c.maxBatchDigests = maxBatchDigests;
     c.keepAlive = keepAlive;
     c.reconnect = reconnect;

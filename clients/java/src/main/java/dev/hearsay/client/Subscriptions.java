@@ -3,6 +3,7 @@ package dev.hearsay.client;
 import dev.hearsay.v1.SubscribeResponse;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Builds subscriptions in their three forms (listener, iterator, Flow) over one reader core. */
 final class Subscriptions {
@@ -22,12 +23,20 @@ final class Subscriptions {
 
   private static <T> ResilientStream<SubscribeResponse> stream(
       ClientContext ctx, SubscriptionCore<T> core, SubscriptionRequest<T> req, Sink<T> sink,
-      Runnable onEnd) {
+      Supplier<? extends Subscription<T>> sub, Runnable onEnd) {
     long idleMs = req.keepAliveInterval().toMillis() * 3 + 5_000;
     Ref<ResilientStream<SubscribeResponse>> self = new Ref<>();
+    long[] queued = {0}; // deliveries passed to the sink; reader thread only
     Consumer<Delivery<T>> out =
         d -> {
-          if (!self.value.isClosed()) sink.deliver(d);
+          if (self.value.isClosed()) return;
+          if (d instanceof CaughtUpDelivery<T> m) {
+            // Caught up once the consumer has been handed everything queued before it.
+            sub.get().backlogEnds(m, queued[0]);
+            if (!core.deliversCaughtUp()) return;
+          }
+          queued[0]++;
+          sink.deliver(d);
         };
     self.value =
         new ResilientStream<>(
@@ -48,6 +57,8 @@ final class Subscriptions {
               public void end(Throwable error) {
                 core.started.completeExceptionally(
                     error != null ? error : new CancelledException("subscription closed before it started"));
+                Subscription<T> s = sub.get();
+                if (s != null) s.ended(error);
                 try {
                   sink.end(error);
                 } finally {
@@ -89,7 +100,7 @@ final class Subscriptions {
                 l.onEnd(error);
               }
             },
-            () -> ctx.unregister(sub.value));
+            () -> sub.value, () -> ctx.unregister(sub.value));
     sub.value = new Subscription<>(core, stream, () -> ctx.unregister(sub.value), core.cursor());
     ctx.register(sub.value);
     stream.start();
@@ -116,7 +127,7 @@ final class Subscriptions {
                 queue.end(error);
               }
             },
-            () -> ctx.unregister(sub.value));
+            () -> sub.value, () -> ctx.unregister(sub.value));
     sub.value = new SubscriptionIterator<>(core, stream, () -> ctx.unregister(sub.value), core.cursor(), queue);
     ctx.register(sub.value);
     stream.start();
@@ -148,7 +159,7 @@ final class Subscriptions {
                   fs.end(error);
                 }
               },
-              () -> ctx.unregister(sub.value));
+              () -> sub.value, () -> ctx.unregister(sub.value));
       sub.value = new Subscription<>(core, stream, () -> ctx.unregister(sub.value), core.cursor());
       fs.bind(sub.value);
       try {

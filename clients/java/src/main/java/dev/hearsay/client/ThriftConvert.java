@@ -132,7 +132,7 @@ final class ThriftConvert {
   private static dev.hearsay.thrift.Cursor cursor(Cursor c) {
     List<dev.hearsay.thrift.CursorPosition> ps = new ArrayList<>(c.getPositionsCount());
     for (CursorPosition p : c.getPositionsList()) {
-      ps.add(new dev.hearsay.thrift.CursorPosition(p.getOrigin(), p.getType(), p.getSequence()));
+      ps.add(new dev.hearsay.thrift.CursorPosition(p.getOrigin(), p.getType(), p.getSequence(), p.getEpoch()));
     }
     return new dev.hearsay.thrift.Cursor(ps);
   }
@@ -142,7 +142,11 @@ final class ThriftConvert {
     if (c == null || c.getPositions() == null) return b.build();
     for (dev.hearsay.thrift.CursorPosition p : c.getPositions()) {
       b.addPositions(
-          CursorPosition.newBuilder().setOrigin(str(p.getOrigin())).setType(str(p.getType())).setSequence(p.getSequence()));
+          CursorPosition.newBuilder()
+              .setOrigin(str(p.getOrigin()))
+              .setType(str(p.getType()))
+              .setSequence(p.getSequence())
+              .setEpoch(p.getEpoch()));
     }
     return b.build();
   }
@@ -156,6 +160,15 @@ final class ThriftConvert {
         out.add(SubscribeResponse.newBuilder().setBatch(batch).build());
       } else if (item.isSetGap()) {
         out.add(SubscribeResponse.newBuilder().setGap(gap(item.getGap())).build());
+      } else if (item.isSetCaughtUp()) {
+        dev.hearsay.thrift.CaughtUp c = item.getCaughtUp();
+        out.add(
+            SubscribeResponse.newBuilder()
+                .setCaughtUp(
+                    dev.hearsay.v1.CaughtUp.newBuilder()
+                        .setServerTimeMs(c.getServerTimeMs())
+                        .setBacklogDigests(c.getBacklogDigests()))
+                .build());
       }
     }
   }
@@ -168,7 +181,9 @@ final class ThriftConvert {
             .setOrigin(str(d.getOrigin()))
             .setSequence(d.getSequence())
             .setPublishTimeMs(d.getPublishTimeMs())
-            .setId(str(d.getId()));
+            .setId(str(d.getId()))
+            .setEpoch(d.getEpoch())
+            .setStreamSequence(d.getStreamSequence());
     if (d.getHeaders() != null) b.putAllHeaders(d.getHeaders());
     if (d.isSetJson()) b.setJson(d.getJson());
     return b.build();
@@ -187,7 +202,8 @@ final class ThriftConvert {
                 .setOrigin(str(r.getOrigin()))
                 .setType(str(r.getType()))
                 .setFromSequence(r.getFromSequence())
-                .setToSequence(r.getToSequence()));
+                .setToSequence(r.getToSequence())
+                .setEpoch(r.getEpoch()));
       }
     }
     return b.build();

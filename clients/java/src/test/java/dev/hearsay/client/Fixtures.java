@@ -2,7 +2,9 @@ package dev.hearsay.client;
 
 import dev.hearsay.test.proto.Greeting;
 import dev.hearsay.test.proto.Tag;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Test messages and the cursor right after a published digest. */
 final class Fixtures {
@@ -18,8 +20,28 @@ final class Fixtures {
         .build();
   }
 
-  /** Resume right after a marker, so digests of earlier tests stay out. */
-  static Cursor after(PublishResult r, String type) {
-    return new Cursor(List.of(new CursorPosition(r.origin(), type, r.sequence())));
+  /** Publishes a marker digest. */
+  interface Marker {
+    PublishResult publish() throws Exception;
+  }
+
+  /**
+   * Resume right after a marker, so digests of earlier tests stay out. Cursors speak in
+   * (epoch, stream sequence), which a publish result does not carry: the marker is read
+   * back through a subscription at the publishing gateway and its cursor taken.
+   */
+  static Cursor after(HearsayClient client, String type, Marker marker) throws Exception {
+    try (SubscriptionIterator<Object> it = client.subscribe(SubscriptionRequest.ofNames(type))) {
+      it.started().get(20, TimeUnit.SECONDS);
+      PublishResult r = marker.publish();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (System.nanoTime() < deadline) {
+        Delivery<Object> d = it.poll(Duration.ofSeconds(1));
+        if (d instanceof DigestDelivery<Object> dd && dd.id().equals(r.id())) {
+          return new Cursor(List.of(dd.cursor().position(r.origin(), type).orElseThrow()));
+        }
+      }
+      throw new AssertionError("marker " + r.id() + " not received");
+    }
   }
 }

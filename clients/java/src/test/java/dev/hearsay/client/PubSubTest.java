@@ -57,7 +57,7 @@ class PubSubTest {
         HearsayClient sub2 = c.g2().client(t);
         HearsayClient sub3 = c.g3().client(t)) {
       pub.registerType(Greeting.getDescriptor());
-      Cursor from = after(pub.publish(greeting(-1)), GREETING);
+      Cursor from = after(pub, GREETING, () -> pub.publish(greeting(-1)));
       Collector<Delivery<Greeting>> at2 = new Collector<>();
       Collector<Delivery<Greeting>> at3 = new Collector<>();
       SubscriptionRequest<Greeting> req = SubscriptionRequest.of(Greeting.class).resumeFrom(from).includeJson(true);
@@ -67,9 +67,13 @@ class PubSubTest {
         s3.started().get(20, TimeUnit.SECONDS);
         long before = System.currentTimeMillis();
         PublishResult r = pub.publish(greeting(42), Map.of("lang", "java"));
-        assertEquals(c.g1().node + ":" + r.sequenceString(), r.id());
+        long epoch = from.positions().get(0).epoch();
+        assertTrue(epoch != 0, "digests carry their origin's epoch");
+        assertEquals(c.g1().node + ":" + Long.toUnsignedString(epoch) + ":" + r.sequenceString(), r.id());
         for (Collector<Delivery<Greeting>> col : List.of(at2, at3)) {
           DigestDelivery<Greeting> d = (DigestDelivery<Greeting>) col.await(1, WAIT).get(0);
+          assertEquals(epoch, d.epoch());
+          assertEquals(from.positions().get(0).sequence() + 1, d.streamSequence(), "gapless per (origin, epoch, type)");
           assertEquals(Delivery.Kind.DIGEST, d.kind());
           assertEquals(greeting(42), d.message());
           assertEquals(r.id(), d.id());
@@ -80,7 +84,7 @@ class PubSubTest {
           assertTrue(Math.abs(d.publishTimeMs() - before) < 60_000, "publish time " + d.publishTimeMs());
           assertEquals(greeting(42), Greeting.parseFrom(d.payload()));
           assertTrue(d.json().orElseThrow().contains("\"hello 42\""), d.json().orElse(""));
-          assertEquals(List.of(new CursorPosition(c.g1().node, GREETING, r.sequence())), d.cursor().positions());
+          assertEquals(List.of(new CursorPosition(c.g1().node, GREETING, d.streamSequence(), epoch)), d.cursor().positions());
         }
         assertEquals(at2.items().get(0).cursor(), s2.cursor());
       }
@@ -94,7 +98,7 @@ class PubSubTest {
     try (HearsayClient pub = c.g1().client(t);
         HearsayClient sub = c.g3().client(t)) {
       pub.registerType(Greeting.getDescriptor());
-      Cursor from = after(pub.publish(greeting(-1)), GREETING);
+      Cursor from = after(pub, GREETING, () -> pub.publish(greeting(-1)));
       try (SubscriptionIterator<Greeting> it = sub.subscribe(SubscriptionRequest.of(Greeting.class).resumeFrom(from))) {
         it.started().get(20, TimeUnit.SECONDS);
         List<CompletableFuture<PublishResult>> acks = new ArrayList<>();
@@ -105,15 +109,18 @@ class PubSubTest {
         }
         List<PublishResult> results = acks.stream().map(CompletableFuture::join).toList();
         for (int i = 1; i < n; i++) assertEquals(results.get(i - 1).sequence() + 1, results.get(i).sequence());
+        long streamSeq = from.positions().get(0).sequence();
         for (int i = 0; i < n; i++) {
           Delivery<Greeting> d = it.poll(WAIT);
           assertNotNull(d, "delivery " + i + " of " + n);
           DigestDelivery<Greeting> dd = assertInstanceOf(DigestDelivery.class, d);
           assertEquals(results.get(i).id(), dd.id());
           assertEquals("hello " + i, dd.message().getText());
+          assertEquals(++streamSeq, dd.streamSequence());
         }
         assertEquals(null, it.poll(Duration.ofMillis(500)), "nothing more");
-        assertEquals(results.get(n - 1).sequence(), it.cursor().positions().get(0).sequence());
+        assertEquals(new CursorPosition(c.g1().node, GREETING, streamSeq, from.positions().get(0).epoch()),
+            it.cursor().positions().get(0));
       }
     }
   }
@@ -124,7 +131,7 @@ class PubSubTest {
     try (HearsayClient pub = c.g1().client(t);
         HearsayClient sub = c.g2().client(t)) {
       pub.registerType(Greeting.getDescriptor());
-      Cursor from = after(pub.publish(greeting(-1)), GREETING);
+      Cursor from = after(pub, GREETING, () -> pub.publish(greeting(-1)));
       for (int i = 0; i < 5; i++) pub.publish(greeting(i));
       List<Delivery<Greeting>> got = new ArrayList<>();
       CompletableFuture<Void> done = new CompletableFuture<>();
@@ -180,7 +187,7 @@ class PubSubTest {
               .setUnit(Unit.KELVIN)
               .setCounts(Map.of("a", 1))
               .setRaw(ByteBuffer.wrap(new byte[] {0, (byte) 0xff}));
-      Cursor from = after(pub.publish(new Reading("marker")), rt.type().name());
+      Cursor from = after(pub, rt.type().name(), () -> pub.publish(new Reading("marker")));
       Collector<Delivery<Reading>> got = new Collector<>();
       try (Subscription<Reading> s =
           sub.subscribe(SubscriptionRequest.of(Reading.class).resumeFrom(from).includeJson(true), got)) {
@@ -201,7 +208,7 @@ class PubSubTest {
       RegisteredType rt = client.registerTypeFromFile(interop, "hearsay.interop.v1.InteropRecord");
       assertEquals(SchemaFormat.PROTO_SOURCE, rt.type().format());
       String type = "hearsay.interop.v1.InteropRecord";
-      Cursor from = after(client.publishJson(type, "{\"run\":\"marker\"}"), type);
+      Cursor from = after(client, type, () -> client.publishJson(type, "{\"run\":\"marker\"}"));
       try (SubscriptionIterator<Object> it =
           client.subscribe(SubscriptionRequest.ofNames(type).resumeFrom(from).includeJson(true))) {
         it.started().get(20, TimeUnit.SECONDS);
