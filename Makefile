@@ -5,7 +5,7 @@ SHELL := /bin/bash
 LANGS := ts python java ruby
 
 .PHONY: help bootstrap gen build docs check typecheck lint format-check cycles \
-        test test-ts test-python test-java test-ruby test-e2e demo java-jar clean
+        test test-ts test-python test-java test-ruby test-e2e test-netns demo java-jar clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,17 +36,20 @@ format-check:
 cycles:
 	@npx madge --circular --extensions ts --ts-config tsconfig.json src
 
-test: bootstrap build check test-ts test-python test-java test-ruby test-e2e ## every test of every language
+test: bootstrap build check test-ts test-python test-java test-ruby test-e2e test-netns ## every test of every language
 	@echo "make test: all suites passed"
 
 test-ts: ## TypeScript unit, simulation and multi-process tests (vitest)
-	@npx vitest run --exclude 'test/e2e/**'
+	@npx vitest run --exclude 'test/e2e/**' --exclude 'test/netns/**'
 
 test-python test-java test-ruby:
 	@bash scripts/test/$(subst test-,,$@).sh
 
 test-e2e: ## cross-language end-to-end tests (real gateways, every sample client)
 	@npx vitest run test/e2e
+
+test-netns: ## multi-host faults in network namespaces: partition, 30 % loss, kills, rolling restart (root)
+	@bash test/netns/run.sh
 
 demo: bootstrap build java-jar ## a 3-gateway overlay, every language's sample client, the pipeline demo
 	@node scripts/demo.mjs

@@ -40,7 +40,8 @@ describe("client API schemas", () => {
     const types = readFileSync(join(REPO, "proto/hearsay/v1/types.proto"), "utf8");
     const gateway = readFileSync(join(REPO, "proto/hearsay/v1/gateway.proto"), "utf8");
     expect(types).toMatch(/uint64 sequence = \d+;/);
-    expect(types).toMatch(/uint64 sequence = 3;\n}/);
+    expect(types).toMatch(/uint64 sequence = 3;\n/);
+    expect(types).toMatch(/uint64 stream_sequence = \d+;/);
     expect(gateway).toMatch(/optional Cursor resume_from = \d+;/);
     const thrift = readFileSync(join(REPO, "thrift/hearsay.thrift"), "utf8");
     expect(thrift).toMatch(/i64 sequence,/);

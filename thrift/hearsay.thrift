@@ -215,7 +215,9 @@ enum MemberEventKind {
   FAIL = 6,
   LEAVE = 7,
   REAP = 8,
-  // Once after the CURRENT events of an includeCurrent watch; no member.
+  // Once after the CURRENT events of an includeCurrent watch (also when there
+  // were none); no member. Without includeCurrent it comes first. Always
+  // before any live event.
   SNAPSHOT_END = 9,
 }
 
@@ -263,7 +265,9 @@ enum ServiceEventKind {
   UPDATED = 3,
   DEREGISTERED = 4,
   EXPIRED = 5,
-  // Once after the CURRENT events of an includeCurrent watch; no instance.
+  // Once after the CURRENT events of an includeCurrent watch (also when there
+  // were none); no instance; `instances` as for the watched name (empty when
+  // watching every service). Without includeCurrent it comes first.
   SNAPSHOT_END = 6,
 }
 
@@ -339,14 +343,18 @@ struct RegisterDigestTypeResponse {
 }
 
 struct PublishResponse {
-  // "origin:sequence".
+  // "origin:epoch:sequence".
   1: string id,
   // This gateway's node name.
   2: string origin,
-  // Sequence assigned by the origin (gapless, from 1).
+  // Sequence assigned by the origin (gapless per epoch, from 1, across all types).
   3: i64 sequence,
   // When the origin accepted it.
   4: i64 publishTimeMs,
+  // The origin's log epoch (see Digest.epoch).
+  5: i64 epoch,
+  // Position in its stream (origin, epoch, type): what a CursorPosition names.
+  6: i64 streamSequence,
 }
 
 enum StartPosition {
@@ -398,7 +406,8 @@ struct ListMembersRequest {
 struct WatchMembersRequest {
   // Overlay name; empty = "default".
   1: string overlay,
-  // First send a CURRENT event for every known member.
+  // First send a CURRENT event for every known member. Either way one
+  // SNAPSHOT_END event follows (right away without it), then live events.
   2: bool includeCurrent,
   // Only events of members carrying every one of these tags.
   3: map<string, string> tags,
@@ -438,7 +447,8 @@ struct WatchServicesRequest {
   1: string overlay,
   // Service name to watch; empty = all services.
   2: string name,
-  // First send a CURRENT event for every known instance.
+  // First send a CURRENT event for every known instance. Either way one
+  // SNAPSHOT_END event follows (right away without it), then live events.
   3: bool includeCurrent,
 }
 

@@ -240,13 +240,12 @@ export class Bus {
       },
     );
     for (const p of cursor) {
-      if (p.epoch === 0) continue;
-      if (p.origin === ctx.self && p.epoch === ctx.epoch) continue;
-      const s = this.streamFor(p.origin, p.epoch, p.type);
-      if (s !== undefined && !s.active)
-        s.seekAfterTypeSeq = Math.min(s.seekAfterTypeSeq ?? Infinity, p.sequence);
+      // A cursor of a known epoch names its stream: seek it now (one of no epoch waits to meet it).
+      if (p.epoch !== 0 && !(p.origin === ctx.self && p.epoch === ctx.epoch))
+        this.streamFor(p.origin, p.epoch, p.type);
     }
     this.delivery.add(sub);
+    for (const s of ctx.streams.values()) if (!s.active && types.has(s.type)) this.wantFrom(s);
     return { ok: true, subscription: sub };
   }
 
@@ -367,11 +366,18 @@ export class Bus {
       return s;
     }
     this.noteEpoch(s);
+    this.wantFrom(s);
     s.seekSinceMs = ctx.clock.nowMs();
     this.repairer.seeking.add(s);
     const created = s;
     ctx.clock.setTimer(0, () => this.seeker.seek(created));
     return s;
+  }
+
+  /** A seeking stream asks its answerer for what subscribers here want of its past. */
+  private wantFrom(s: Stream): void {
+    const want = this.delivery.wantedFrom(s);
+    if (want !== null) s.seekAfterTypeSeq = Math.min(s.seekAfterTypeSeq ?? want, want);
   }
 
   private activate(s: Stream, after: Mark): void {

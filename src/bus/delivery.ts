@@ -44,6 +44,25 @@ export class Delivery {
     }
   }
 
+  /**
+   * The lowest type sequence any subscription wants a stream's digests after,
+   * when one reaches back before the live head: an earliest start (0), a
+   * resume cursor of its epoch (or of no epoch), or a cursor of an older epoch
+   * of its origin (0: all of this newer one). Null when all start live.
+   */
+  wantedFrom(s: Stream): number | null {
+    let low: number | null = null;
+    for (const sub of this.byType.get(s.type) ?? []) {
+      const c = sub.cursorAt.get(originTypeKey(s.origin, s.type));
+      let want: number | null = null;
+      if (c === undefined) want = sub.start === "earliest" ? 0 : null;
+      else if (c.epoch === s.epoch || (c.epoch === 0 && !c.used)) want = c.sequence;
+      else if (c.epoch < s.epoch) want = 0;
+      if (want !== null) low = Math.min(low ?? want, want);
+    }
+    return low;
+  }
+
   /** Whether any subscription still wants `type`. */
   wanted(type: string): boolean {
     return this.byType.has(type);
@@ -98,9 +117,12 @@ export class Delivery {
     } else if (cursor !== undefined && cursor.epoch > s.epoch) {
       sub.pos.set(s.key, { typeSeq: SKIP });
       return;
-    } else if (cursor !== undefined || sub.start === "earliest") {
-      // Earliest, or an epoch newer than the cursor's: all of it that is held.
+    } else if (cursor !== undefined) {
+      // An epoch newer than the cursor's: all of it, what is no longer held as a gap.
       this.attachCursor(sub, s, floor, 0);
+    } else if (sub.start === "earliest") {
+      // The oldest retained digest: nothing before it is reported lost.
+      sub.pos.set(s.key, { typeSeq: floor.typeSeq });
     } else {
       // Latest: from the head, or for a stream that appeared since, from where this node's view
       // starts (its origin or peer answered "what I stored since you subscribed", by its own clock).

@@ -31,13 +31,22 @@ export const DEFAULT_SUBSCRIBER_QUEUE = 65_536;
 class Published implements PublishResponse {
   constructor(
     readonly origin: string,
-    private readonly epoch: number,
+    private readonly epochNum: number,
     private readonly seq: number,
+    private readonly typeSeq: number,
     private readonly timeMs: number,
   ) {}
 
   get id(): string {
-    return `${this.origin}:${this.epoch}:${this.seq}`;
+    return `${this.origin}:${this.epochNum}:${this.seq}`;
+  }
+
+  get epoch(): bigint {
+    return BigInt(this.epochNum);
+  }
+
+  get streamSequence(): bigint {
+    return BigInt(this.typeSeq);
   }
 
   get sequence(): bigint {
@@ -80,7 +89,8 @@ export class DigestService {
     const checked = checkNewDigest(d, this.registry, this.limits, field);
     const r = this.bus.publish(checked);
     if (!r.ok) throw fromProblem({ ...r.error, field });
-    return new Published(r.digest.origin, r.digest.epoch, r.digest.seq, r.digest.publishTimeMs);
+    const p = r.digest;
+    return new Published(p.origin, p.epoch, p.seq, p.typeSeq, p.publishTimeMs);
   }
 
   /**

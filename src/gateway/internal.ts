@@ -9,3 +9,4 @@ export {
   SubscribeBatchEncoder,
 } from "./subscribe-wire.js";
 export { BoundedPoll, thriftDigestBytes } from "./thrift-poll.js";
+export type { WireItem } from "./digest-service.js";

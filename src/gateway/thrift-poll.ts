@@ -13,8 +13,8 @@ const THRIFT = { transport: "thrift" } as const;
 // length <= 5 B (compact varint; binary 4), i64 <= 10 B (compact varint; binary 8), struct stop 1 B.
 /** Reply envelope ("poll", seqid, result struct, list header) plus one batch's SubscriptionItem, bytes. */
 export const ANSWER_OVERHEAD_BYTES = 64;
-/** A Digest's fields without their contents: 6 length-prefixed + 2 i64 + map header + stop, bytes. */
-const DIGEST_OVERHEAD_BYTES = 8 * 3 + 6 * 5 + 2 * 10 + 1 + 1;
+/** A Digest's fields without their contents: 6 length-prefixed + 4 i64 + map header + stop, bytes. */
+const DIGEST_OVERHEAD_BYTES = 8 * 3 + 6 * 5 + 4 * 11 + 1 + 1;
 /** One header entry's two length prefixes, bytes. */
 const HEADER_OVERHEAD_BYTES = 2 * 5;
 /** A gap's SubscriptionItem and GapNotice fields without their contents, bytes. */

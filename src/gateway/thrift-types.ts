@@ -135,6 +135,8 @@ export function publishResponseToThrift(r: PublishResponse): object {
     origin: r.origin,
     sequence: toThriftI64(r.sequence),
     publishTimeMs: toThriftI64(r.publishTimeMs),
+    epoch: toThriftI64(r.epoch),
+    streamSequence: toThriftI64(r.streamSequence),
   });
 }
 

@@ -18,16 +18,28 @@ export interface PublishOptions {
 
 /** Where a published digest landed. */
 export interface PublishResult {
-  /** "origin:sequence", unique in the overlay. */
+  /** "origin:epoch:sequence", unique in the overlay. */
   readonly id: string;
   /** Node name of the gateway that accepted it. */
   readonly origin: string;
+  /** The origin's sequence (across all types). */
   readonly sequence: bigint;
   readonly publishTimeMs: number;
+  /** The origin's log epoch. */
+  readonly epoch: bigint;
+  /** Position in its stream (origin, epoch, type): what a cursor names. */
+  readonly streamSequence: bigint;
 }
 
 export function toPublishResult(r: PublishResponse): PublishResult {
-  return { id: r.id, origin: r.origin, sequence: r.sequence, publishTimeMs: Number(r.publishTimeMs) };
+  return {
+    id: r.id,
+    origin: r.origin,
+    sequence: r.sequence,
+    publishTimeMs: Number(r.publishTimeMs),
+    epoch: r.epoch,
+    streamSequence: r.streamSequence,
+  };
 }
 
 /**

@@ -4,3 +4,4 @@
  */
 export { CursorState } from "./cursor.js";
 export { toNewDigest } from "./digest.js";
+export { heartbeat } from "./services.js";

@@ -31,26 +31,30 @@ it("a subscriber that stops reading gets one gap notice while others continue at
   for (const k of fast) expect(k.gaps).toEqual([]);
 
   const s = slow.subscription;
-  expect(s.queued).toBe(101); // 100 digests + the one notice
+  // The caught-up marker (it subscribed before any digest), 99 digests, and the one notice.
+  expect(s.queued).toBe(101);
   const items: SubscriptionItem[] = s.drain();
-  expect(items.slice(0, 100).every((i) => i.kind === "digest")).toBe(true);
+  expect(items[0]).toEqual({ kind: "caught-up", backlog: 0 });
+  expect(items.slice(1, 100).every((i) => i.kind === "digest")).toBe(true);
   const notice = items[100];
   expect(notice?.kind).toBe("gap");
   const gap = (notice as { kind: "gap"; gap: GapNotice }).gap;
+  const epoch = c.bus("n1").epoch;
   expect(gap.reason).toBe("SLOW_CONSUMER");
-  expect(gap.ranges).toEqual([{ origin: "n1", type: "A", fromSeq: 101, toSeq: N }]);
-  expect(gap.resumeFrom.positions).toEqual([{ origin: "n1", type: "A", sequence: N }]);
-  expect(s.dropped).toBe(N - 100);
+  expect(gap.ranges).toEqual([{ origin: "n1", epoch, type: "A", fromSeq: 100, toSeq: N }]);
+  expect(gap.resumeFrom.positions).toEqual([{ origin: "n1", type: "A", epoch, sequence: N }]);
+  expect(s.dropped).toBe(N - 99);
 
   // Never silent, and recoverable: a new subscription resuming from before the gap reads the rest from the log.
   const again = c
     .bus("n2")
-    .subscribe({ types: ["A"], resumeFrom: [{ origin: "n1", type: "A", sequence: 100 }], maxQueued: 300 });
+    .subscribe({ types: ["A"], resumeFrom: [{ origin: "n1", type: "A", epoch, sequence: 99 }], maxQueued: 300 });
   if (!again.ok) throw new Error(again.error.message);
   const k = new Collector(again.subscription);
   c.sim.runFor("1s");
-  expect(k.digests.map((d) => d.seq)).toEqual(Array.from({ length: N - 100 }, (_, i) => i + 101));
+  expect(k.digests.map((d) => d.seq)).toEqual(Array.from({ length: N - 99 }, (_, i) => i + 100));
   expect(k.gaps).toEqual([]);
+  expect(k.caughtUp).toBe(true);
 
   // After the notice the slow subscription is live again.
   c.bus("n1").publish({ type: "A", payload: new Uint8Array(1) });

@@ -55,7 +55,7 @@ async function publishAndSubscribe(via: AgentProcess, at: AgentProcess) {
     via.grpc,
   ]);
   expect(one.code).toBe(0);
-  expect(one.stdout.trim()).toMatch(new RegExp(`^${via.name}:\\d+$`));
+  expect(one.stdout.trim()).toMatch(new RegExp(`^${via.name}:\\d+:\\d+$`));
   const lines = join(dir, "greetings.jsonl");
   writeFileSync(lines, '{"text":"two"}\n\n{"text":"three","tags":["x","y"]}\n');
   const many = await runCli(["publish", "demo.Greeting", "--file", lines, "--agent", via.grpc]);
@@ -69,7 +69,17 @@ async function publishAndSubscribe(via: AgentProcess, at: AgentProcess) {
   const got = done.stdout
     .trim()
     .split("\n")
-    .map((l) => JSON.parse(l) as { kind: string; id: string; origin: string; message: unknown });
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          kind: string;
+          id: string;
+          origin: string;
+          epoch: string;
+          streamSequence: string;
+          message: unknown;
+        },
+    );
   return { ids, got, stderr: done.stderr };
 }
 
@@ -106,16 +116,15 @@ describe("hearsay types / publish / subscribe against a live cluster", () => {
       { text: "three", tags: ["x", "y"] },
     ]);
     expect(got.map((d) => d.id)).toEqual(ids);
-    // The cursor names the last sequence received per origin and type.
-    const seq = (id: string) => id.split(":")[1];
-    expect(/cursor: (\S+)/.exec(stderr)![1]).toBe(`cli-a/demo.Greeting/${seq(ids[2]!)}`);
+    // The cursor names the last stream position received per origin and type: epoch and stream sequence.
+    const at = (d: { epoch: string; streamSequence: string }) =>
+      `cli-a/demo.Greeting/${d.epoch}/${d.streamSequence}`;
+    expect(got.map((d) => Number(d.streamSequence))).toEqual([1, 2, 3]);
+    expect(/cursor: (\S+)/.exec(stderr)![1]).toBe(at(got[2]!));
 
     // Resuming from an earlier cursor replays exactly what came after it.
     const resumed = await runCli(
-      ["subscribe", "demo.Greeting", "--from", `cli-a/demo.Greeting/${seq(ids[0]!)}`, "--count", "2"].concat([
-        "--agent",
-        a.grpc,
-      ]),
+      ["subscribe", "demo.Greeting", "--from", at(got[0]!), "--count", "2"].concat(["--agent", a.grpc]),
       { timeoutMs: 15_000 },
     );
     expect(resumed.code).toBe(0);

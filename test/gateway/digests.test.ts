@@ -112,7 +112,8 @@ function collectGrpc(s: GatewayClient, n: number, timeoutMs: number, opts: { res
             {
               origin: opts.resumeFrom.at(-1)!.origin,
               type: "demo.Greeting",
-              sequence: opts.resumeFrom.at(-1)!.sequence,
+              epoch: opts.resumeFrom.at(-1)!.epoch,
+              sequence: opts.resumeFrom.at(-1)!.streamSequence,
             },
           ],
         }

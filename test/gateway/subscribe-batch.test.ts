@@ -9,6 +9,7 @@ import {
   encodeDigestBatch,
   SubscribeBatchEncoder,
   thriftDigestBytes,
+  type WireItem,
 } from "../../src/gateway/internal.js";
 import { MemoryMetrics } from "../../src/observe/index.js";
 import { thriftTypes } from "../support/thrift-client.js";
@@ -19,7 +20,9 @@ const bus = (seq: number, bytes: number): BusDigest => ({
   type: "demo.Blob",
   payload: new Uint8Array(bytes).fill(seq % 251),
   origin: "n1",
+  epoch: 7,
   seq,
+  typeSeq: seq,
   publishTimeMs: 1_764_000_000_000 + seq,
   headers: { i: String(seq) },
 });
@@ -125,15 +128,17 @@ const wire = (seq: number, bytes: number, json?: string): { digest: Digest } => 
     type: "demo.Blob",
     payload: Buffer.alloc(bytes, seq % 251),
     origin: "nœud-1",
+    epoch: 7n,
     sequence: BigInt(seq),
+    streamSequence: BigInt(seq),
     publishTimeMs: BigInt(1_764_000_000_000 + seq),
     headers: { i: String(seq), ü: "ß" },
-    id: `nœud-1:${seq}`,
+    id: `nœud-1:7:${seq}`,
     json,
   },
 });
-const seqs = (xs: Array<{ digest: Digest } | { gap: GapNotice }>) =>
-  xs.map((x) => ("digest" in x ? Number(x.digest.sequence) : "gap"));
+const seqs = (xs: WireItem[]) =>
+  xs.map((x) => ("digest" in x ? Number(x.digest.sequence) : "gap" in x ? "gap" : "caught-up"));
 
 /** A Digest's encoded size in the given Thrift protocol. */
 function thriftSize(d: Digest, Protocol: new (t: unknown) => unknown): number {
@@ -144,6 +149,8 @@ function thriftSize(d: Digest, Protocol: new (t: unknown) => unknown): number {
     ...d,
     sequence: new thrift.Int64(Number(d.sequence)),
     publishTimeMs: new thrift.Int64(Number(d.publishTimeMs)),
+    epoch: new thrift.Int64(Number(d.epoch)),
+    streamSequence: new thrift.Int64(Number(d.streamSequence)),
     json: d.json ?? null,
   }) as { write(p: unknown): void };
   td.write(p);

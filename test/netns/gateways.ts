@@ -69,7 +69,10 @@ export class HostGateway {
     this.proc = proc;
     let timer: NodeJS.Timeout | undefined;
     const failed = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no ready line in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`no ready line in ${READY_TIMEOUT_MS} ms`)),
+        READY_TIMEOUT_MS,
+      );
       void proc.exited.then((code) => reject(new Error(`exited with ${code} before ready`)));
     });
     try {

@@ -1,16 +1,20 @@
-// Hosts as network namespaces on one bridge: hsnt-h1 .. hsnt-hN, each with
-// eth0 = 10.77.0.i/24 on bridge hsnt-br0 (the root namespace is 10.77.0.254,
-// so the driver reaches every gateway through the bridge). Faults are nftables
-// tables inside a host's namespace, matching eth0 only, so a host's own
-// clients (which reach its gateway over lo) are never cut off. Needs root.
+// Hosts as network namespaces on one bridge: hsnt-ID-h1 .. hsnt-ID-hN, each
+// with eth0 = 10.77.X.i/24 on bridge hsntIDbr (the root namespace holds
+// .254, so the driver reaches every gateway through the bridge). ID is
+// HEARSAY_NETNS_ID (test/netns/run.sh sets it, to clean up after a crash) or
+// this process's pid; X is a /24 no interface uses yet, so concurrent runs
+// never meet. Faults are nftables tables inside a host's namespace matching
+// eth0 only, so a host's own clients (which reach its gateway over lo) are
+// never cut off. Needs root.
 import { execFileSync } from "node:child_process";
 
-export const PREFIX = "hsnt";
-export const BRIDGE = `${PREFIX}-br0`;
-const SUBNET = "10.77.0";
-const ROOT_IP = `${SUBNET}.254`;
+const RUN_ID = (process.env.HEARSAY_NETNS_ID ?? String(process.pid)).slice(0, 7);
+export const PREFIX = `hsnt-${RUN_ID}`;
+export const BRIDGE = `hsnt${RUN_ID}br`;
+/** Root-side ends of the hosts' veth pairs: VETH_PREFIX + host index. */
+const VETH_PREFIX = `hsnt${RUN_ID}v`;
 /** nftables table holding a host's current fault; deleting it heals the host. */
-const FAULT_TABLE = `${PREFIX}_fault`;
+const FAULT_TABLE = "hsnt_fault";
 /** Every ip/nft call is bounded. */
 const CMD_TIMEOUT_MS = 10_000;
 
@@ -49,23 +53,42 @@ export function unavailableReason(): string | null {
   return null;
 }
 
+/** "10.77.X" with X not on any interface of the root namespace. */
+function freeSubnet(): string {
+  let used = "";
+  try {
+    used = run("ip", ["-4", "-o", "addr"]);
+  } catch {
+    // no ip: unavailableReason() says so
+  }
+  for (let k = 0; k < 256; k++) {
+    const x = (process.pid + k) % 256;
+    if (!used.includes(` 10.77.${x}.`)) return `10.77.${x}`;
+  }
+  throw new Error("no free 10.77.X.0/24 subnet");
+}
+
+let subnet = "";
+
+/** The hosts' names and addresses (the subnet is picked on the first call). */
 export function hostsOf(count: number): Host[] {
+  subnet ||= freeSubnet();
   return Array.from({ length: count }, (_, k) => ({
     index: k + 1,
     name: `h${k + 1}`,
     ns: `${PREFIX}-h${k + 1}`,
-    ip: `${SUBNET}.${k + 1}`,
+    ip: `${subnet}.${k + 1}`,
   }));
 }
 
-/** Creates the bridge and one namespace per host; removes leftovers of an earlier run first. */
+/** Creates the bridge and one namespace per host (after removing leftovers of the same id). */
 export function createHosts(hosts: readonly Host[]): void {
   removeHosts();
   run("ip", ["link", "add", BRIDGE, "type", "bridge"]);
-  run("ip", ["addr", "add", `${ROOT_IP}/24`, "dev", BRIDGE]);
+  run("ip", ["addr", "add", `${subnet}.254/24`, "dev", BRIDGE]);
   run("ip", ["link", "set", BRIDGE, "up"]);
   for (const h of hosts) {
-    const veth = `${PREFIX}-v${h.index}`;
+    const veth = `${VETH_PREFIX}${h.index}`;
     run("ip", ["netns", "add", h.ns]);
     run("ip", ["link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", h.ns]);
     run("ip", ["link", "set", veth, "master", BRIDGE, "up"]);
@@ -75,7 +98,7 @@ export function createHosts(hosts: readonly Host[]): void {
   }
 }
 
-/** Our namespaces that exist now (this run's or a crashed run's). */
+/** This run's namespaces that exist now. */
 export function existingNamespaces(): string[] {
   return run("ip", ["netns", "list"])
     .split("\n")
@@ -96,7 +119,7 @@ export function pidsIn(ns: string): number[] {
 }
 
 /**
- * Deletes every namespace of ours (their nft tables go with them) and the
+ * Deletes this run's namespaces (their nft tables go with them) and the
  * bridge. Processes still inside (only ever started by this test) are
  * SIGKILLed by pid first, since a namespace with processes outlives `ip netns del`.
  * Synchronous, so it also runs from a process "exit" handler.
@@ -112,6 +135,15 @@ export function removeHosts(): void {
     }
     tryRun("ip", ["netns", "del", ns]);
   }
+  // A deleted namespace lingers while orphaned TCP sockets in it time out; its veth pair goes now.
+  let links = "";
+  try {
+    links = run("ip", ["-o", "link"]);
+  } catch {
+    // nothing to delete then
+  }
+  for (const l of links.matchAll(new RegExp(`\\d+: (${VETH_PREFIX}\\d+)@`, "g")))
+    tryRun("ip", ["link", "del", l[1]!]);
   tryRun("ip", ["link", "del", BRIDGE]);
 }
 

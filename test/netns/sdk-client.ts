@@ -11,7 +11,13 @@
 import { createWriteStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import protobuf from "protobufjs";
-import { type Codec, connect, type HearsayClient, HearsayError, type Subscription } from "../../src/sdk/index.js";
+import {
+  type Codec,
+  connect,
+  type HearsayClient,
+  HearsayError,
+  type Subscription,
+} from "../../src/sdk/index.js";
 
 const TYPE = "hearsay.interop.v1.InteropRecord";
 /** Resubscribes after a refusal (e.g. NOT_FOUND while a fresh gateway has not got the type yet). */
@@ -56,7 +62,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 async function register(client: HearsayClient): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await client.registerType({ typeName: TYPE, protoFiles: { "hearsay/interop/v1/interop.proto": source } });
+      await client.registerType({
+        typeName: TYPE,
+        protoFiles: { "hearsay/interop/v1/interop.proto": source },
+      });
       return;
     } catch (e) {
       if (attempt >= 60) throw e;
@@ -98,6 +107,7 @@ async function publish(client: HearsayClient, ctl: Control): Promise<number> {
   let seq = 0;
   let errors = 0;
   let failedSeqs = 0;
+  const progress = setInterval(() => out({ event: "progress", published: seq }), PROGRESS_EVERY_MS);
   while (seq < count && !ctl.stopped) {
     if (ctl.paused) {
       out({ event: "paused", published: seq });
@@ -131,6 +141,7 @@ async function publish(client: HearsayClient, ctl: Control): Promise<number> {
       await sleep(200);
     }
   }
+  clearInterval(progress);
   out({ event: "done", published: seq, failed_publishes: failedSeqs });
   return 0;
 }
@@ -140,32 +151,44 @@ async function subscribe(client: HearsayClient, ctl: Control): Promise<number> {
   const file = createWriteStream(f.get("out")!, { flags: "a" });
   let received = 0;
   let lastShown = -1;
+  /** Deliveries per publisher (duplicates included). */
+  const by: Record<string, number> = {};
   const progress = setInterval(() => {
-    if (received !== lastShown) out({ event: "progress", received: (lastShown = received) });
+    if (received !== lastShown) out({ event: "progress", received: (lastShown = received), by });
   }, PROGRESS_EVERY_MS);
   await register(client);
-  let sub: Subscription<Rec> | null = null;
+  const stop = new AbortController();
   void (async () => {
     while (!ctl.stopped) await ctl.next();
-    sub?.close();
+    stop.abort();
   })();
+  let sub: Subscription<Rec> | null = null;
   for (let attempt = 0; attempt <= MAX_RESUBSCRIBES && !ctl.stopped; attempt++) {
     const s: Subscription<Rec> = client.subscribe(codec, {
       start: "earliest",
+      signal: stop.signal,
       ...(sub ? { resumeFrom: sub.cursor } : {}),
       onRetry: (e, n, delayMs) => out({ event: "retry", code: e.codeName, attempt: n, delayMs }),
     });
-    if (attempt === 0) void s.started.then(() => out({ event: "ready" }), () => {});
+    if (attempt === 0)
+      void s.started.then(
+        () => out({ event: "ready" }),
+        () => {},
+      );
     sub = s;
     try {
       for await (const d of s) {
         if (d.kind === "gap") {
-          file.write(`G ${d.reason} ${JSON.stringify(d.ranges, (_, v) => (typeof v === "bigint" ? `${v}` : v))}\n`);
+          file.write(
+            `G ${d.reason} ${JSON.stringify(d.ranges, (_, v) => (typeof v === "bigint" ? `${v}` : v))}\n`,
+          );
           continue;
         }
         const m = d.message;
         if (m === undefined || !m.run.startsWith(prefix)) continue;
-        file.write(`D ${m.run.slice(prefix.length)} ${m.seq} ${d.origin} ${d.epoch} ${d.streamSequence}\n`);
+        const pub = m.run.slice(prefix.length);
+        file.write(`D ${pub} ${m.seq} ${d.origin} ${d.epoch} ${d.streamSequence}\n`);
+        by[pub] = (by[pub] ?? 0) + 1;
         received++;
       }
       break; // closed by "stop"

@@ -103,7 +103,12 @@ describe("publish and subscribe on one gateway", () => {
     expect(got[1]!.headers).toEqual({ i: "2" });
     expect(JSON.parse(got[0]!.json!)).toMatchObject({ text: "hello 1" });
     expect(got[2]!.cursor.positions).toEqual([
-      { origin: "p-g1", type: "sdk.Greeting", sequence: results[2]!.sequence },
+      {
+        origin: "p-g1",
+        type: "sdk.Greeting",
+        epoch: results[2]!.epoch,
+        sequence: results[2]!.streamSequence,
+      },
     ]);
     expect(sub.cursor).toEqual(got[2]!.cursor);
   });
@@ -130,7 +135,7 @@ describe("publish and subscribe on one gateway", () => {
 
 /** The cursor just after a published digest. */
 const after = (r: PublishResult): Cursor => ({
-  positions: [{ origin: r.origin, type: "sdk.Greeting", sequence: r.sequence }],
+  positions: [{ origin: r.origin, type: "sdk.Greeting", epoch: r.epoch, sequence: r.streamSequence }],
 });
 
 describe("publish and subscribe across gateways", () => {
@@ -174,7 +179,12 @@ describe("publish and subscribe across gateways", () => {
         true,
       );
       expect(g.at(-1)!.cursor.positions).toEqual([
-        { origin: "p-g1", type: "sdk.Greeting", sequence: results.at(-1)!.sequence },
+        {
+          origin: "p-g1",
+          type: "sdk.Greeting",
+          epoch: results.at(-1)!.epoch,
+          sequence: results.at(-1)!.streamSequence,
+        },
       ]);
     }
   }, 120_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Service } from "../../src/gen/proto/hearsay/v1/types.js";
 import { connect, type HearsayClient } from "../../src/sdk/index.js";
-import { heartbeat } from "../../src/sdk/services.js";
+import { heartbeat } from "../../src/sdk/internal.js";
 import { type AgentProcess, startAgentProcess } from "../support/agent-process.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -29,15 +29,18 @@ describe("SDK building blocks (no gateway)", () => {
 
   it("cursors move forward only, and round-trip through proto3 JSON with 64-bit sequences", () => {
     const s = new CursorState();
-    s.advance("n1", "a.T", 5n);
-    s.advance("n1", "a.T", 3n);
-    s.advance("n2", "a.T", 2n ** 63n);
-    s.merge({ positions: [{ origin: "n1", type: "b.T", sequence: 1n }] });
+    s.advance("n1", "a.T", 7n, 5n);
+    s.advance("n1", "a.T", 7n, 3n);
+    s.advance("n2", "a.T", 1n, 2n ** 63n);
+    s.merge({ positions: [{ origin: "n1", type: "b.T", epoch: 7n, sequence: 1n }] });
+    // A newer epoch moves the cursor on even with a lower sequence; an older one does not.
+    s.advance("n1", "b.T", 9n, 1n);
+    s.advance("n1", "b.T", 8n, 50n);
     const c = s.snapshot();
     expect(c.positions).toEqual([
-      { origin: "n1", type: "a.T", sequence: 5n },
-      { origin: "n2", type: "a.T", sequence: 2n ** 63n },
-      { origin: "n1", type: "b.T", sequence: 1n },
+      { origin: "n1", type: "a.T", epoch: 7n, sequence: 5n },
+      { origin: "n2", type: "a.T", epoch: 1n, sequence: 2n ** 63n },
+      { origin: "n1", type: "b.T", epoch: 9n, sequence: 1n },
     ]);
     expect(cursorToJson(c)).toContain('"sequence":"9223372036854775808"');
     expect(cursorFromJson(cursorToJson(c))).toEqual(c);

@@ -36,18 +36,19 @@ def test_every_delivery_cursor_across_segments_and_gaps(monkeypatch: pytest.Monk
             truth[key] = seqs[key]
             g = st.gap(
                 1,
-                [(key[0], key[1], seqs[key] - 9, seqs[key])],
+                [(key[0], key[1], seqs[key] - 9, seqs[key], 0)],
                 "lost",
                 hearsay.Cursor((hearsay.CursorPosition(key[0], key[1], seqs[key]),)),
             )
             assert as_dict(g.cursor) == truth
             continue
         seqs[key] += 1
-        d = st.digest(key[1], b"", key[0], seqs[key], 0, {}, f"{key[0]}:{seqs[key]}", None)
+        d = st.digest(key[1], b"", key[0], i + 1, 0, {}, f"{key[0]}:0:{i + 1}", None, 0, seqs[key])
         assert d is not None
         truth[key] = seqs[key]
         deliveries.append((d, expected(truth)))
-        assert st.digest(key[1], b"", key[0], seqs[key], 0, {}, "dup", None) is None  # at or before: dropped
+        dup = st.digest(key[1], b"", key[0], i + 1, 0, {}, "dup", None, 0, seqs[key])
+        assert dup is None  # at or before: dropped
     order = list(range(len(deliveries)))
     rng.shuffle(order)  # read cursors out of order: each is still the state right after its delivery
     for i in order:

@@ -34,8 +34,9 @@ def flooded(lone: Gateway) -> Iterator[list[hearsay.PublishResult]]:
 def test_resuming_from_evicted_digests_delivers_a_gap_first(
     lone: Gateway, flooded: list[hearsay.PublishResult], transport: str
 ) -> None:
-    first = flooded[0].sequence
-    cursor = hearsay.Cursor((hearsay.CursorPosition(lone.name, NAME, first - 1),))
+    # Stream sequence 0 of epoch 0 (the origin's oldest): everything of NAME, which retention
+    # no longer holds in full.
+    cursor = hearsay.Cursor((hearsay.CursorPosition(lone.name, NAME, 0),))
     with hearsay.connect(address(lone, transport), transport=transport) as c:  # type: ignore[arg-type]
         # Small batches: the gateway bounds a Subscribe batch by count only (1024), and 1024
         # digests of ~1 MiB would exceed its own 4 MiB message limit.
@@ -45,9 +46,11 @@ def test_resuming_from_evicted_digests_delivers_a_gap_first(
             nxt = sub.get(timeout=30)
     assert gap.reason == "RETENTION_EXPIRED" and gap.message
     (r,) = gap.ranges
-    assert (r.origin, r.type, r.from_sequence) == (lone.name, NAME, first)
-    assert first < r.to_sequence < flooded[-1].sequence
-    assert gap.resume_from.sequence(lone.name, NAME) == r.to_sequence
-    assert gap.cursor.sequence(lone.name, NAME) == r.to_sequence
+    # NAME is published only by the flood: its stream sequences are 1..DIGESTS.
+    assert (r.origin, r.type, r.from_sequence) == (lone.name, NAME, 1)
+    assert r.epoch > 0 and 1 < r.to_sequence < DIGESTS
+    assert gap.resume_from.position(lone.name, NAME) == hearsay.CursorPosition(lone.name, NAME, r.to_sequence, r.epoch)
+    assert gap.cursor.position(lone.name, NAME) == hearsay.CursorPosition(lone.name, NAME, r.to_sequence, r.epoch)
     assert nxt is not None and nxt.kind == "digest"
-    assert nxt.sequence == next(x.sequence for x in flooded if x.sequence > r.to_sequence)
+    assert (nxt.epoch, nxt.stream_sequence) == (r.epoch, r.to_sequence + 1)
+    assert nxt.id == flooded[r.to_sequence].id

@@ -56,16 +56,24 @@ def test_register_publish_subscribe_across_gateways(cluster: Cluster, Event: typ
     assert [d.id for d in got] == ids
     d = got[0]
     assert d.type == EVENT and d.origin == cluster[0].name == first.origin
-    assert d.id == f"{d.origin}:{d.sequence}" and d.sequence == first.sequence
+    assert d.id == f"{d.origin}:{d.epoch}:{d.sequence}" and d.sequence == first.sequence
+    assert d.epoch > 0 and d.stream_sequence > 0
     assert abs(d.publish_time_ms - before_ms) < 60_000
     assert d.headers == {"k": "v"}
     assert d.payload == Event(run=run_id, seq=1, text="one", meta={"who": "py"}).SerializeToString()
     assert d.message.meta.who == "py" and d.decode_error is None
     # The gateway rendered JSON with the imported Meta type: the dependencies were sent.
     assert json.loads(d.json)["meta"] == {"who": "py"}
-    assert [p.sequence for p in got[-1].cursor.positions if p.type == EVENT] == [got[-1].sequence]
+    # Cursors speak (epoch, stream sequence) per (origin, type).
+    last = got[-1]
+    assert [(p.epoch, p.sequence) for p in last.cursor.positions if p.type == EVENT] == [
+        (last.epoch, last.stream_sequence)
+    ]
     seqs = [x.sequence for x in got]
     assert seqs == sorted(seqs) and len(set(seqs)) == 10
+    # Stream sequences are gapless per (origin, epoch, type).
+    assert {x.epoch for x in got} == {d.epoch}
+    assert [x.stream_sequence for x in got] == list(range(d.stream_sequence, d.stream_sequence + 10))
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

@@ -70,7 +70,13 @@ class PubSubTest < Minitest::Test
         assert_equal Encoding::BINARY, d.payload.encoding
         assert_in_delta Time.now.to_f, d.publish_time.to_f, 30
         assert_equal results.last.publish_time_ms, d.publish_time_ms
-        assert_equal d.sequence, d.cursor.sequence(cluster[0].name, "demo.Greeting")
+        # Cursors speak (epoch, stream sequence); stream sequences are gapless per (origin, epoch, type).
+        assert_operator d.epoch, :>, 0
+        position = d.cursor.position(cluster[0].name, "demo.Greeting")
+        assert_equal [d.epoch, d.stream_sequence], [position.epoch, position.sequence]
+        assert_equal [d.epoch], got.map(&:epoch).uniq
+        assert_equal (0..4).map { |i| got[0].stream_sequence + i }, got.map(&:stream_sequence)
+        assert_equal "#{d.origin}:#{d.epoch}:#{d.sequence}", d.id
         assert_equal d.cursor, sub.cursor
       end
     end
@@ -79,9 +85,9 @@ class PubSubTest < Minitest::Test
   def test_publish_result_is_the_digest_id
     pair(:grpc) do |a, _|
       r = a.publish(greeting("id"))
-      assert_match(/\A#{Regexp.escape(cluster[0].name)}:\d+\z/, r.id)
+      assert_match(/\A#{Regexp.escape(cluster[0].name)}:\d+:\d+\z/, r.id)
       assert_equal r.id, r.to_s
-      assert_equal "#{r.origin}:#{r.sequence}", r.id
+      assert r.id.end_with?(":#{r.sequence}")
     end
   end
 
@@ -158,7 +164,58 @@ class PubSubTest < Minitest::Test
         assert_equal ["first 1", "first 2", "first 3"], texts(first)
         assert_equal ["missed 1", "missed 2", "missed 3"], texts(second), transport
         assert_equal first.last.sequence + 1, second.first.sequence
+        assert_equal first.last.stream_sequence + 1, second.first.stream_sequence
+        assert_equal first.last.epoch, second.first.epoch
       end
+    end
+  end
+
+  def test_caught_up_follows_the_backlog_then_live
+    TRANSPORTS.each do |transport|
+      pair(transport) do |a, b|
+        sent = (1..3).map { |i| a.publish(greeting("#{transport} backlog #{i}")) }
+        # The backlog is retention at gateway 2: wait until the last one is there.
+        wait_until(10, "#{sent.last.id} at #{cluster[1].name}") do
+          probe = b.subscribe(Demo::Greeting, start: :earliest)
+          found = take(probe, 1, timeout_s: 2) { |d| d.id == sent.last.id }
+          probe.close
+          found.any?
+        end
+        sub = b.subscribe(Demo::Greeting, start: :earliest, include_caught_up: true)
+        backlog = []
+        mark = nil
+        deadline = Hearsay::Clock.monotonic + 20
+        until mark
+          d = sub.receive(timeout_s: [deadline - Hearsay::Clock.monotonic, 0.01].max)
+          refute_nil d, "no caught-up marker (#{transport})"
+          refute d.gap?, d.inspect
+          d.caught_up? ? mark = d : backlog << d
+        end
+        assert sub.caught_up?
+        assert_same mark, sub.wait_caught_up(timeout_s: 1)
+        assert_equal :caught_up, mark.kind
+        assert_equal backlog.size, mark.backlog_digests, transport
+        assert_equal backlog.last.cursor, mark.cursor
+        assert_equal sent.map(&:id), backlog.select { |d| d.message&.text&.start_with?("#{tag} #{transport} ") }.map(&:id)
+        live = a.publish(greeting("live"))
+        d = sub.receive(timeout_s: 15)
+        sub.close
+        assert_equal live.id, d&.id, transport
+        assert_equal [backlog.last.epoch, backlog.last.stream_sequence + 1], [d.epoch, d.stream_sequence]
+      end
+    end
+  end
+
+  def test_wait_caught_up_without_the_item
+    pair(:grpc) do |a, b|
+      sub = b.subscribe(Demo::Greeting)
+      mark = sub.wait_caught_up(timeout_s: 15)
+      assert sub.caught_up?
+      assert mark.caught_up?
+      r = a.publish(greeting("after caught up"))
+      d = take(sub, 1, timeout_s: 15, &mine).first
+      sub.close
+      assert_equal r.id, d&.id, "the marker is not delivered without include_caught_up"
     end
   end
 

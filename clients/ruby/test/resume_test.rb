@@ -104,7 +104,10 @@ class ResumeTest < Minitest::Test
           assert_operator retried, :>=, 1, transport
           assert_equal (1..10).to_a, numbers(got), transport
           assert_equal got[4].sequence + 1, got[5].sequence, "sequences continue across the restart"
-          assert_equal got[4].sequence, before.sequence(gw.name, "demo.Greeting")
+          assert_equal got[4].epoch, got[5].epoch, "a restart with its data dir keeps the epoch"
+          assert_equal got[4].stream_sequence + 1, got[5].stream_sequence
+          position = before.position(gw.name, "demo.Greeting")
+          assert_equal [got[4].epoch, got[4].stream_sequence], [position.epoch, position.sequence]
         end
       end
     ensure

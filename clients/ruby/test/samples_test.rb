@@ -22,7 +22,7 @@ class SamplesTest < Minitest::Test
     assert_includes out, "asked gateway #{gw.grpc} (gRPC) who it is -> node #{gw.name}"
     assert_includes out, "asked gateway #{gw.thrift} (Thrift) who it is -> node #{gw.name}"
     assert_match(/registered samples\.ruby\.Hello v\d+/, out)
-    assert_equal 5, out.scan(/received #{Regexp.escape(gw.name)}:\d+ from #{Regexp.escape(gw.name)}: hello/).size
+    assert_equal 5, out.scan(/received #{Regexp.escape(gw.name)}:\d+:\d+ from #{Regexp.escape(gw.name)}: hello/).size
     assert_match(/samples\.typescript\.Hello: (not registered yet|nothing published yet|.*from )/, out)
     assert_match(/members \(watch_members, current\): .*#{Regexp.escape(gw.name)}/, out)
   end

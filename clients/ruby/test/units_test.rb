@@ -48,8 +48,8 @@ class ValuesTest < Minitest::Test
   def test_cursor_json_round_trip_keeps_64_bit_sequences
     c = Hearsay::Cursor.new([{ origin: "n1", type: "a.B", sequence: 2**64 - 1 }, { "origin" => "n2", "type" => "a.B" }])
     json = c.to_json
-    assert_equal '{"positions":[{"origin":"n1","type":"a.B","sequence":"18446744073709551615"},' \
-                 '{"origin":"n2","type":"a.B","sequence":"0"}]}', json
+    assert_equal '{"positions":[{"origin":"n1","type":"a.B","sequence":"18446744073709551615","epoch":"0"},' \
+                 '{"origin":"n2","type":"a.B","sequence":"0","epoch":"0"}]}', json
     assert_equal c, Hearsay::Cursor.from_json(json)
     assert_equal 2**64 - 1, c.sequence("n1", "a.B")
     assert_nil c.sequence("n3", "a.B")
@@ -69,10 +69,10 @@ class ValuesTest < Minitest::Test
 
   def test_cursor_state_moves_only_forward
     s = Hearsay::CursorState.new(Hearsay::Cursor.new([{ origin: "n", type: "t", sequence: 5 }]))
-    s.advance("n", "t", 3)
-    assert_equal 5, s.at("n", "t")
-    s.advance("n", "t", 9)
-    s.advance("m", "t", 1)
+    refute s.advance("n", "t", 0, 3)
+    assert_equal 5, s.at("n", "t").sequence
+    assert s.advance("n", "t", 0, 9)
+    s.advance("m", "t", 0, 1)
     assert_equal 9, s.snapshot.sequence("n", "t")
     assert_same s.snapshot, s.snapshot
     assert_nil s.at("x", "t")

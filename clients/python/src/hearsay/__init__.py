@@ -22,7 +22,15 @@ asyncio form (gRPC).
 from hearsay._backoff import ReconnectOptions
 from hearsay.client import DEFAULT_GRPC_ADDRESS, Client, Start, Transport, connect
 from hearsay.cursor import Cursor, CursorPosition
-from hearsay.delivery import Delivery, DigestDelivery, GapDelivery, GapRange, GapReason, PublishResult
+from hearsay.delivery import (
+    CaughtUpDelivery,
+    Delivery,
+    DigestDelivery,
+    GapDelivery,
+    GapRange,
+    GapReason,
+    PublishResult,
+)
 from hearsay.errors import (
     AlreadyExists,
     Cancelled,
@@ -69,6 +77,7 @@ __all__ = [
     "PublishFuture",
     "Subscription",
     "BackgroundSubscription",
+    "CaughtUpDelivery",
     "Delivery",
     "DigestDelivery",
     "GapDelivery",

@@ -76,6 +76,7 @@ def subscription_state(
     include_json: bool,
     max_batch_digests: int,
     keepalive_ms: int,
+    include_caught_up: bool = False,
 ) -> SubscriptionState:
     """Checks subscribe()'s arguments that say what to read; the state its stream resumes from."""
     names, decoding = classes.subscription_types(types)
@@ -84,8 +85,17 @@ def subscription_state(
     if start not in ("latest", "earliest"):
         raise ValueError(f"start: 'latest' or 'earliest', got {start!r}")
     bool_arg(include_json, "include_json")
+    bool_arg(include_caught_up, "include_caught_up")
     int_in(max_batch_digests, "max_batch_digests", 0, 1 << 20)
     int_in(keepalive_ms, "keepalive_ms", 1_000, 300_000)
     return SubscriptionState(
-        overlay, names, decoding, resume_from, start == "earliest", include_json, max_batch_digests, keepalive_ms
+        overlay,
+        names,
+        decoding,
+        resume_from,
+        start == "earliest",
+        include_json,
+        max_batch_digests,
+        keepalive_ms,
+        include_caught_up=include_caught_up,
     )

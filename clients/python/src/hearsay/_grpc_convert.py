@@ -101,12 +101,15 @@ def publish_result(r: gateway_pb2.PublishResponse) -> PublishResult:
 
 def cursor_to_proto(c: Cursor) -> types_pb2.Cursor:
     return types_pb2.Cursor(
-        positions=[types_pb2.CursorPosition(origin=p.origin, type=p.type, sequence=p.sequence) for p in c.positions]
+        positions=[
+            types_pb2.CursorPosition(origin=p.origin, type=p.type, sequence=p.sequence, epoch=p.epoch)
+            for p in c.positions
+        ]
     )
 
 
 def cursor_from_proto(c: types_pb2.Cursor) -> Cursor:
-    return Cursor(tuple(CursorPosition(p.origin, p.type, p.sequence) for p in c.positions))
+    return Cursor(tuple(CursorPosition(p.origin, p.type, p.sequence, p.epoch) for p in c.positions))
 
 
 def subscribe_request(s: SubscribeSpec) -> gateway_pb2.SubscribeRequest:
@@ -124,7 +127,8 @@ def subscribe_request(s: SubscribeSpec) -> gateway_pb2.SubscribeRequest:
 
 
 def subscription_handler(sink: DigestSink) -> Callable[[gateway_pb2.SubscribeResponse], list[Any]]:
-    """Turns each SubscribeResponse into deliveries (keep-alives and `started` into none)."""
+    """Turns each SubscribeResponse into deliveries (keep-alives and `started` into none; the
+    caught-up marker into one only when the sink surfaces it)."""
 
     def handle(r: gateway_pb2.SubscribeResponse) -> list[Any]:
         which = r.WhichOneof("item")
@@ -143,14 +147,19 @@ def subscription_handler(sink: DigestSink) -> Callable[[gateway_pb2.SubscribeRes
                     dict(h) if h else {},
                     d.id,
                     d.json if with_json and d.HasField("json") else None,
+                    d.epoch,
+                    d.stream_sequence,
                 )
                 if delivery is not None:
                     out.append(delivery)
             return out
         if which == "gap":
             g = r.gap
-            ranges = [(x.origin, x.type, x.from_sequence, x.to_sequence) for x in g.ranges]
+            ranges = [(x.origin, x.type, x.from_sequence, x.to_sequence, x.epoch) for x in g.ranges]
             return [sink.gap(g.reason, ranges, g.message, cursor_from_proto(g.resume_from))]
+        if which == "caught_up":
+            mark = sink.caught_up(r.caught_up.server_time_ms, r.caught_up.backlog_digests)
+            return [] if mark is None else [mark]
         if which == "started":
             sink.started(r.started.subscription_id)
         return []

@@ -6,6 +6,9 @@ before them is dropped, so a reconnect neither loses nor repeats digests. A
 "latest" subscription asks for "earliest" after a reconnect (pairs it has not
 seen yet must still get what was published since it began) and drops digests
 of such pairs published before it began, less the gateway's start grace.
+Positions are per (origin, type) an (epoch, stream sequence), epochs first.
+The gateway's caught-up marker is surfaced once (the first stream's; each
+reconnect's stream sends its own, not surfaced again).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 from hearsay._wire import SubscribeSpec
 from hearsay.codec import decoder
 from hearsay.cursor import Cursor, CursorState
-from hearsay.delivery import DigestDelivery, GapDelivery, GapRange, GapReason
+from hearsay.delivery import CaughtUpDelivery, DigestDelivery, GapDelivery, GapRange, GapReason
 
 __all__ = ["SubscriptionState", "START_GRACE_MS"]
 
@@ -41,6 +44,7 @@ class SubscriptionState:
         max_batch_digests: int,
         keepalive_ms: int,
         now_ms: Callable[[], float] = lambda: time.time() * 1000,
+        include_caught_up: bool = False,
     ) -> None:
         self.types = types
         self._overlay = overlay
@@ -56,6 +60,10 @@ class SubscriptionState:
         self._first_open_ms = 0.0
         self.subscription_id: str | None = None
         self.started_event = threading.Event()
+        self.include_caught_up = include_caught_up
+        #: Set when the first caught-up marker has been read (the backlog is in the SDK).
+        self.caught_up_event = threading.Event()
+        self.caught_up_info: CaughtUpDelivery | None = None
 
     @property
     def cursor(self) -> Cursor:
@@ -90,15 +98,17 @@ class SubscriptionState:
         headers: dict[str, str],
         id: str,
         json: str | None,
+        epoch: int = 0,
+        stream_sequence: int = 0,
     ) -> DigestDelivery | None:
         state = self._state
         at = state.at(origin, type)
-        if at is not None and sequence <= at:
+        if at is not None and (epoch, stream_sequence) <= at:
             return None  # already delivered before a reconnect
         if at is None and not self._earliest and self._opened > 1:
             if publish_time_ms < self._first_open_ms - START_GRACE_MS:
                 return None  # before this "latest" subscription began
-        link = state.advance(origin, type, sequence)
+        link = state.advance(origin, type, epoch, stream_sequence)
         if link is None:
             return None
         decode = self._decoders.get(type)
@@ -109,16 +119,43 @@ class SubscriptionState:
                 message = decode(payload)
             except Exception as e:  # malformed payloads must not end the subscription
                 error = e
-        return DigestDelivery(type, id, origin, sequence, publish_time_ms, headers, payload, message, link, error, json)
+        return DigestDelivery(
+            type,
+            id,
+            origin,
+            sequence,
+            publish_time_ms,
+            headers,
+            payload,
+            message,
+            link,
+            error,
+            json,
+            epoch,
+            stream_sequence,
+        )
 
     def gap(
-        self, reason: int, ranges: list[tuple[str, str, int, int]], message: str, resume_from: Cursor
+        self, reason: int, ranges: list[tuple[str, str, int, int, int]], message: str, resume_from: Cursor
     ) -> GapDelivery:
+        """ranges: (origin, type, from_sequence, to_sequence, epoch) each."""
         self._state.merge(resume_from)
         return GapDelivery(
             reason=_GAP_REASONS.get(reason, "UNSPECIFIED"),
-            ranges=tuple(GapRange(origin=o, type=t, from_sequence=f, to_sequence=s) for o, t, f, s in ranges),
+            ranges=tuple(
+                GapRange(origin=o, type=t, from_sequence=f, to_sequence=s, epoch=e) for o, t, f, s, e in ranges
+            ),
             message=message,
             resume_from=resume_from,
             cursor=self._state.snapshot(),
         )
+
+    def caught_up(self, server_time_ms: int, backlog_digests: int) -> CaughtUpDelivery | None:
+        """The gateway's marker: the first one is recorded (and returned when the subscriber asked
+        for the item); later ones, one per reconnected stream, are dropped."""
+        if self.caught_up_info is not None:
+            return None
+        mark = CaughtUpDelivery(server_time_ms, backlog_digests, self._state.snapshot())
+        self.caught_up_info = mark
+        self.caught_up_event.set()
+        return mark if self.include_caught_up else None

@@ -81,13 +81,15 @@ def publish_result(r: Any) -> PublishResult:
 
 def cursor_to_thrift(c: Cursor) -> Any:
     return tt.Cursor(
-        positions=[tt.CursorPosition(origin=p.origin, type=p.type, sequence=p.sequence) for p in c.positions]
+        positions=[
+            tt.CursorPosition(origin=p.origin, type=p.type, sequence=p.sequence, epoch=p.epoch) for p in c.positions
+        ]
     )
 
 
 def cursor_from_thrift(c: Any) -> Cursor:
     positions = (c.positions or ()) if c is not None else ()
-    return Cursor(tuple(CursorPosition(p.origin or "", p.type or "", p.sequence or 0) for p in positions))
+    return Cursor(tuple(CursorPosition(p.origin or "", p.type or "", p.sequence or 0, p.epoch or 0) for p in positions))
 
 
 def subscribe_request(s: SubscribeSpec) -> Any:
@@ -121,15 +123,23 @@ def subscription_handler(sink: DigestSink) -> Callable[[Any], list[Any]]:
                         dict(d.headers or {}),
                         d.id or "",
                         d.json,
+                        d.epoch or 0,
+                        d.streamSequence or 0,
                     )
                     if delivery is not None:
                         out.append(delivery)
             elif it.gap is not None:
                 g = it.gap
                 ranges = [
-                    (r.origin or "", r.type or "", r.fromSequence or 0, r.toSequence or 0) for r in g.ranges or ()
+                    (r.origin or "", r.type or "", r.fromSequence or 0, r.toSequence or 0, r.epoch or 0)
+                    for r in g.ranges or ()
                 ]
                 out.append(sink.gap(g.reason or 0, ranges, g.message or "", cursor_from_thrift(g.resumeFrom)))
+            elif it.caughtUp is not None:
+                c = it.caughtUp
+                mark = sink.caught_up(c.serverTimeMs or 0, c.backlogDigests or 0)
+                if mark is not None:
+                    out.append(mark)
         return out
 
     return handle

@@ -70,8 +70,13 @@ class DigestSink(Protocol):
         headers: dict[str, str],
         id: str,
         json: str | None,
+        epoch: int = 0,
+        stream_sequence: int = 0,
     ) -> Any: ...
-    def gap(self, reason: int, ranges: list[tuple[str, str, int, int]], message: str, resume_from: Cursor) -> Any: ...
+    def gap(
+        self, reason: int, ranges: list[tuple[str, str, int, int, int]], message: str, resume_from: Cursor
+    ) -> Any: ...
+    def caught_up(self, server_time_ms: int, backlog_digests: int) -> Any: ...
 
 
 class StreamCall(Protocol):

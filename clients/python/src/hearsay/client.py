@@ -229,6 +229,7 @@ class Client(DirectoryMixin):
         resume_from: Cursor | None = None,
         start: Start = "latest",
         include_json: bool = False,
+        include_caught_up: bool = False,
         max_batch_digests: int = 0,
         keepalive_ms: int = 15_000,
         reconnect: bool | ReconnectOptions = True,
@@ -241,6 +242,9 @@ class Client(DirectoryMixin):
         (decoded too when this client knows a class for the name), one or a list.
         resume_from: continue after this cursor; (origin, type) pairs absent from it
         follow `start` ("latest": published from now on; "earliest": all retained).
+        include_caught_up: also yield the CaughtUpDelivery marker, once, in order: the
+        backlog (retained history asked for) has been delivered, what follows is live
+        (`caught_up` / `wait_caught_up()` report it either way).
         keepalive_ms: gateway keep-alive period on a quiet stream; the stream is
         reopened after 3 silent periods + 5 s.
         reconnect: reopen after failures (100 ms doubling to 5 s, jittered) resuming
@@ -249,7 +253,15 @@ class Client(DirectoryMixin):
         on_retry: told (error, attempt, delay_ms) about each failure that will be retried.
         """
         state = subscription_state(
-            self._classes, self._overlay, types, resume_from, start, include_json, max_batch_digests, keepalive_ms
+            self._classes,
+            self._overlay,
+            types,
+            resume_from,
+            start,
+            include_json,
+            max_batch_digests,
+            keepalive_ms,
+            include_caught_up,
         )
         int_in(max_queued, "max_queued", 1, 1 << 24)
         retry = reconnect_options(reconnect)

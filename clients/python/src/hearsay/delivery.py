@@ -1,4 +1,5 @@
-"""What a subscription yields: digests, and gap notices (loss is never silent)."""
+"""What a subscription yields: digests, gap notices (loss is never silent), and, when asked
+for, the caught-up marker."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, Literal
 
 from hearsay.cursor import Cursor, CursorLink
 
-__all__ = ["DigestDelivery", "GapDelivery", "GapRange", "Delivery", "GapReason", "PublishResult"]
+__all__ = ["DigestDelivery", "GapDelivery", "GapRange", "CaughtUpDelivery", "Delivery", "GapReason", "PublishResult"]
 
 GapReason = Literal["SLOW_CONSUMER", "RETENTION_EXPIRED", "UNRECOVERABLE", "UNSPECIFIED"]
 
@@ -20,6 +21,8 @@ class DigestDelivery:
         "id",
         "origin",
         "sequence",
+        "epoch",
+        "stream_sequence",
         "publish_time_ms",
         "headers",
         "payload",
@@ -31,12 +34,16 @@ class DigestDelivery:
 
     kind: Literal["digest"] = "digest"
     type: str
-    #: "origin:sequence", unique in the overlay.
+    #: "origin:epoch:sequence", unique in the overlay.
     id: str
     #: Node name of the gateway that accepted the publish.
     origin: str
-    #: Gapless per origin, from 1.
+    #: Gapless per origin and epoch (across all types), from 1.
     sequence: int
+    #: The origin's log epoch (a gateway restarted without its data dir starts a new, higher one).
+    epoch: int
+    #: Gapless per stream = (origin, epoch, type), from 1: what cursors and gap ranges speak in.
+    stream_sequence: int
     #: When the origin accepted it, Unix epoch ms (the origin's clock).
     publish_time_ms: int
     headers: dict[str, str]
@@ -63,11 +70,15 @@ class DigestDelivery:
         link: CursorLink,
         decode_error: Exception | None = None,
         json: str | None = None,
+        epoch: int = 0,
+        stream_sequence: int = 0,
     ) -> None:
         self.type = type
         self.id = id
         self.origin = origin
         self.sequence = sequence
+        self.epoch = epoch
+        self.stream_sequence = stream_sequence
         self.publish_time_ms = publish_time_ms
         self.headers = headers
         self.payload = payload
@@ -91,12 +102,15 @@ class DigestDelivery:
 
 @dataclass(frozen=True, slots=True)
 class GapRange:
-    """A run of one origin's digests of one type that this subscriber lost (inclusive)."""
+    """A run of one origin's digests of one type, in one of its epochs, that this subscriber
+    lost: stream sequences from_sequence..to_sequence inclusive (to_sequence 0 = through the
+    end of the epoch, whose length no reachable gateway knows)."""
 
     origin: str
     type: str
     from_sequence: int
     to_sequence: int
+    epoch: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +127,30 @@ class GapDelivery:
     kind: Literal["gap"] = field(default="gap", init=False)
 
 
-Delivery = DigestDelivery | GapDelivery
+@dataclass(frozen=True, slots=True)
+class CaughtUpDelivery:
+    """The backlog the subscription started with (the retained history its start or resume
+    cursor asked for, fetched from peers if need be) has been delivered: what follows is live
+    (`kind == "caught_up"`). Yielded once per subscription, in order with the digests, when
+    subscribed with include_caught_up=True; later markers (after reconnects) are not."""
+
+    #: The gateway's clock when it sent the marker, Unix epoch ms.
+    server_time_ms: int
+    #: Digests the gateway delivered before the marker on the stream that sent it (the backlog).
+    backlog_digests: int
+    #: The subscription's cursor at the marker (the end of the backlog).
+    cursor: Cursor
+    kind: Literal["caught_up"] = field(default="caught_up", init=False)
+
+
+Delivery = DigestDelivery | GapDelivery | CaughtUpDelivery
 
 
 @dataclass(frozen=True, slots=True)
 class PublishResult:
     """Where a published digest landed; `str(result)` is its id."""
 
-    #: "origin:sequence", unique in the overlay.
+    #: "origin:epoch:sequence", unique in the overlay.
     id: str
     #: Node name of the gateway that accepted it.
     origin: str

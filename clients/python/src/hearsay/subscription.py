@@ -11,7 +11,7 @@ from hearsay._stream import ResilientStream
 from hearsay._stream_reader import StreamReader
 from hearsay._sub_state import SubscriptionState
 from hearsay.cursor import Cursor
-from hearsay.delivery import Delivery
+from hearsay.delivery import CaughtUpDelivery, Delivery
 from hearsay.errors import Cancelled
 
 __all__ = ["Subscription", "BackgroundSubscription"]
@@ -20,7 +20,8 @@ _log = logging.getLogger("hearsay")
 
 
 class Subscription(StreamReader[Delivery]):
-    """A live subscription: iterate it for DigestDelivery and GapDelivery items.
+    """A live subscription: iterate it for DigestDelivery and GapDelivery items (and one
+    CaughtUpDelivery when subscribed with include_caught_up=True).
 
     It reconnects by itself, resuming from the last position received, and
     drops anything at or before it, so a reconnect neither loses nor repeats
@@ -66,6 +67,32 @@ class Subscription(StreamReader[Delivery]):
                 raise TimeoutError(f"subscription not started within {timeout:g} s")
         return self._state.subscription_id or ""
 
+    @property
+    def caught_up(self) -> bool:
+        """Whether the gateway has delivered the backlog the subscription started with (its
+        retained history, per start/resume_from) to this SDK: everything it reads after is live.
+        Deliveries still queued here come first; iterate with include_caught_up=True to see
+        the CaughtUpDelivery marker in order with them. Stays True across reconnects."""
+        return self._state.caught_up_event.is_set()
+
+    def wait_caught_up(self, timeout: float | None = 10.0) -> CaughtUpDelivery:
+        """Blocks until `caught_up` (deliveries are kept for the iterator); returns the marker.
+
+        Raises TimeoutError, or the HearsayError that ended the subscription first.
+        """
+        step = 0.05
+        waited = 0.0
+        while not self._state.caught_up_event.wait(step):
+            waited += step
+            if self._stream.ended:
+                if self._stream.error is not None:
+                    raise self._stream.error
+                raise Cancelled("subscription closed before it caught up")
+            if timeout is not None and waited >= timeout:
+                raise TimeoutError(f"subscription not caught up within {timeout:g} s")
+        assert self._state.caught_up_info is not None
+        return self._state.caught_up_info
+
     def get(self, timeout: float | None = None) -> Delivery | None:
         """The next delivery; None once closed; TimeoutError when nothing came within `timeout` s."""
         d = self._stream.get(timeout)
@@ -103,6 +130,13 @@ class BackgroundSubscription:
 
     def wait_started(self, timeout: float | None = 10.0) -> str:
         return self.subscription.wait_started(timeout)
+
+    @property
+    def caught_up(self) -> bool:
+        return self.subscription.caught_up
+
+    def wait_caught_up(self, timeout: float | None = 10.0) -> CaughtUpDelivery:
+        return self.subscription.wait_caught_up(timeout)
 
     def _run(self) -> None:
         try:

@@ -29,18 +29,21 @@ module Hearsay
       #   positions (a cursor or its JSON); pairs absent from it follow `start`
       # @param start [Symbol] :latest (default) or :earliest (all that retention holds)
       # @param include_json [Boolean] also deliver each payload as JSON
+      # @param include_caught_up [Boolean] also deliver the {Hearsay::CaughtUpDelivery}
+      #   marker, once, in order: the backlog asked for has been delivered, what
+      #   follows is live ({Subscription#caught_up?} reports it either way)
       # @param max_batch_digests [Integer] most digests per gateway batch; 0 = the gateway's limit
       # @param keepalive_s [Numeric] gateway keep-alive period on a quiet stream
       #   (gRPC), seconds; the stream is reopened after 3 silent periods + 5 s
       # @param reconnect [Boolean, Hash, Hearsay::Backoff] reconnect timing; false = raise the first failure
       # @param max_queued [Integer] deliveries buffered before the SDK stops reading (backpressure)
       # @param on_retry [Proc, nil] (error, attempt, delay_s), told about each failure that will be retried
-      # @yieldparam delivery [Hearsay::DigestDelivery, Hearsay::GapDelivery]
+      # @yieldparam delivery [Hearsay::DigestDelivery, Hearsay::GapDelivery, Hearsay::CaughtUpDelivery]
       # @return [Hearsay::Subscription] without a block; with one, nil once it ends
       # @raise [Hearsay::Error] the error that ended it (block form), e.g.
       #   {Hearsay::NotFound} for an unregistered type
-      def subscribe(*types, resume_from: nil, start: :latest, include_json: false, max_batch_digests: 0,
-                    keepalive_s: 15, reconnect: true, max_queued: 4_096, on_retry: nil, &block)
+      def subscribe(*types, resume_from: nil, start: :latest, include_json: false, include_caught_up: false,
+                    max_batch_digests: 0, keepalive_s: 15, reconnect: true, max_queued: 4_096, on_retry: nil, &block)
         check_open
         codecs = @encoder.subscription_types(types)
         unless START_POSITIONS.include?(start)
@@ -58,7 +61,8 @@ module Hearsay
                                                            max_batch_digests: max_batch_digests,
                                                            keepalive_s: keepalive_s, reconnect: Backoff.from(reconnect),
                                                            max_queued: max_queued, on_retry: on_retry,
-                                                           on_end: ->(s) { untrack(s) })
+                                                           on_end: ->(s) { untrack(s) },
+                                                           include_caught_up: include_caught_up ? true : false)
         run_stream(track(sub), &block)
       end
 

@@ -3,20 +3,39 @@
 require "json"
 
 module Hearsay
-  # For one origin and digest type: the sequence of the last digest received
-  # (0 = none yet).
+  # For one origin and digest type: the origin's log epoch and the stream
+  # sequence ({DigestDelivery#stream_sequence}) of the last digest received in
+  # it (0 = none yet).
+  #
+  # Positions order by (epoch, sequence), epochs first: any digest of a higher
+  # epoch is newer than everything of a lower one (a gateway restarted without
+  # its data dir starts a new, higher epoch, counting stream sequences from 1
+  # again). Epoch 0 means the origin's oldest epoch any gateway still knows,
+  # and is below every epoch.
   #
   # @!attribute [r] origin
   #   @return [String] origin node name
   # @!attribute [r] type
   #   @return [String] digest type name
   # @!attribute [r] sequence
-  #   @return [Integer] sequence of the last digest of `type` from `origin`
-  CursorPosition = Struct.new(:origin, :type, :sequence, keyword_init: true)
+  #   @return [Integer] stream sequence of the last digest of `type` from `origin` in `epoch`
+  # @!attribute [r] epoch
+  #   @return [Integer] the origin's epoch the sequence belongs to (0 = its oldest still known)
+  CursorPosition = Struct.new(:origin, :type, :sequence, :epoch, keyword_init: true) do
+    # Whether a digest at (epoch, stream_sequence) of this origin and type is
+    # at or before this position (already received).
+    # @return [Boolean]
+    def covers?(epoch, stream_sequence)
+      mine = self.epoch.to_i
+      epoch < mine || (epoch == mine && stream_sequence <= sequence.to_i)
+    end
+  end
 
   # Where a subscriber is: at most one position per (origin, type). Resuming
   # with it (`subscribe(..., resume_from: cursor)`) delivers, per origin and
-  # type, everything after that sequence that retention still holds. Immutable;
+  # type, everything after that (epoch, stream sequence) that retention still
+  # holds: the rest of the position's epoch, then the origin's later epochs
+  # from their start. Immutable;
   # store it with {#to_json} and read it back with {Cursor.from_json} (the same
   # JSON every Hearsay SDK and the CLI use).
   class Cursor
@@ -34,7 +53,7 @@ module Hearsay
       freeze
     end
 
-    # Sequences are uint64.
+    # Sequences and epochs are uint64.
     MAX_SEQUENCE = (2**64) - 1
     # The empty cursor.
     EMPTY = new([])
@@ -66,7 +85,7 @@ module Hearsay
 
     # @api private
     def self.position(p, label)
-      return p if p.is_a?(CursorPosition) && p.frozen?
+      return p if p.is_a?(CursorPosition) && p.frozen? && p.epoch.is_a?(Integer)
 
       h = p.respond_to?(:to_h) ? p.to_h.transform_keys(&:to_s) : nil
       raise ArgumentError, "cursor #{label}: expected {origin, type, sequence}, got #{p.class}" unless h
@@ -76,13 +95,19 @@ module Hearsay
         raise ArgumentError, "cursor #{label}: origin and type are required strings"
       end
 
-      seq = h.fetch("sequence", 0)
-      seq = Integer(seq, 10) if seq.is_a?(String) && seq.match?(/\A\d{1,20}\z/)
-      unless seq.is_a?(Integer) && seq.between?(0, MAX_SEQUENCE)
-        raise ArgumentError, "cursor #{label}.sequence: expected an unsigned 64-bit integer, got #{seq.inspect}"
+      seq = uint64(h.fetch("sequence", 0), "#{label}.sequence")
+      epoch = uint64(h.fetch("epoch", 0) || 0, "#{label}.epoch")
+      CursorPosition.new(origin: origin.dup.freeze, type: type.dup.freeze, sequence: seq, epoch: epoch).freeze
+    end
+
+    # @api private
+    def self.uint64(n, label)
+      n = Integer(n, 10) if n.is_a?(String) && n.match?(/\A\d{1,20}\z/)
+      unless n.is_a?(Integer) && n.between?(0, MAX_SEQUENCE)
+        raise ArgumentError, "cursor #{label}: expected an unsigned 64-bit integer, got #{n.inspect}"
       end
 
-      CursorPosition.new(origin: origin.dup.freeze, type: type.dup.freeze, sequence: seq).freeze
+      n
     end
 
     # @yieldparam position [Hearsay::CursorPosition]
@@ -90,9 +115,19 @@ module Hearsay
       @positions.each(&block)
     end
 
-    # @return [Integer, nil] the sequence reached for (origin, type), nil when none
+    # @return [Hearsay::CursorPosition, nil] the position of (origin, type), nil when none
+    def position(origin, type)
+      @positions.find { |p| p.origin == origin && p.type == type }
+    end
+
+    # @return [Integer, nil] the stream sequence reached for (origin, type), nil when none
     def sequence(origin, type)
-      @positions.find { |p| p.origin == origin && p.type == type }&.sequence
+      position(origin, type)&.sequence
+    end
+
+    # @return [Integer, nil] the epoch of (origin, type)'s position, nil when none
+    def epoch(origin, type)
+      position(origin, type)&.epoch
     end
 
     # @return [Boolean]
@@ -100,11 +135,11 @@ module Hearsay
       @positions.empty?
     end
 
-    # The cursor as proto3 JSON (sequences as strings, so 64-bit values survive).
+    # The cursor as proto3 JSON (sequences and epochs as strings, so 64-bit values survive).
     # @return [String]
     def to_json(*_args)
       JSON.generate({ "positions" => @positions.map do |p|
-        { "origin" => p.origin, "type" => p.type, "sequence" => p.sequence.to_s }
+        { "origin" => p.origin, "type" => p.type, "sequence" => p.sequence.to_s, "epoch" => p.epoch.to_s }
       end })
     end
 
@@ -121,12 +156,13 @@ module Hearsay
 
     # @return [String]
     def inspect
-      "#<Hearsay::Cursor #{@positions.map { |p| "#{p.origin}/#{p.type}@#{p.sequence}" }.join(' ')}>"
+      "#<Hearsay::Cursor #{@positions.map { |p| "#{p.origin}/#{p.type}@#{p.epoch}:#{p.sequence}" }.join(' ')}>"
     end
   end
 
-  # The positions a subscription has reached, per (origin, type); moves only
-  # forward. Used by one thread (the subscription's reader).
+  # The positions a subscription has reached, per (origin, type) an (epoch,
+  # stream sequence), epochs first; moves only forward. Used by one thread (the
+  # subscription's reader).
   # @api private
   class CursorState
     def initialize(from = nil)
@@ -134,23 +170,31 @@ module Hearsay
       merge(from) if from
     end
 
-    # @return [Integer, nil] the sequence reached for (origin, type); nil = never received
+    # @return [Hearsay::CursorPosition, nil] the position reached for (origin, type); nil = never received
     def at(origin, type)
-      @positions[[origin, type]]&.sequence
+      @positions[[origin, type]]
     end
 
-    # Moves (origin, type) forward to `sequence`; never backwards.
-    def advance(origin, type, sequence)
+    # @return [Boolean] whether (epoch, sequence) of (origin, type) is at or before its position
+    def covers?(origin, type, epoch, sequence)
       cur = @positions[[origin, type]]
-      return if cur && cur.sequence >= sequence
+      cur ? cur.covers?(epoch, sequence) : false
+    end
 
-      @positions[[origin, type]] = CursorPosition.new(origin: origin, type: type, sequence: sequence).freeze
+    # Moves (origin, type) forward to (epoch, sequence), epochs first; never backwards.
+    # @return [Boolean] whether it moved
+    def advance(origin, type, epoch, sequence)
+      return false if covers?(origin, type, epoch, sequence)
+
+      @positions[[origin, type]] = CursorPosition.new(origin: origin, type: type, sequence: sequence,
+                                                      epoch: epoch).freeze
       @snapshot = nil
+      true
     end
 
     # @param cursor [Hearsay::Cursor]
     def merge(cursor)
-      cursor.each { |p| advance(p.origin, p.type, p.sequence) }
+      cursor.each { |p| advance(p.origin, p.type, p.epoch.to_i, p.sequence) }
     end
 
     # @return [Boolean] whether no position is held

@@ -50,14 +50,16 @@ module Hearsay
 
     def cursor_message(cursor)
       V::Cursor.new(positions: cursor.map do |p|
-        V::CursorPosition.new(origin: p.origin, type: p.type, sequence: p.sequence)
+        V::CursorPosition.new(origin: p.origin, type: p.type, sequence: p.sequence, epoch: p.epoch.to_i)
       end)
     end
 
     def cursor(msg)
       return Cursor::EMPTY unless msg
 
-      Cursor.new(msg.positions.map { |p| CursorPosition.new(origin: p.origin, type: p.type, sequence: p.sequence).freeze })
+      Cursor.new(msg.positions.map do |p|
+        CursorPosition.new(origin: p.origin, type: p.type, sequence: p.sequence, epoch: p.epoch).freeze
+      end)
     end
 
     # @return [Array] a stream item (see {Wire})
@@ -65,6 +67,7 @@ module Hearsay
       case r.item
       when :batch then [:digests, r.batch.digests.map { |d| in_digest(d) }]
       when :gap then [:gap, gap(r.gap)]
+      when :caught_up then [:caught_up, Wire::InCaughtUp.new(r.caught_up.server_time_ms, r.caught_up.backlog_digests)]
       when :started then [:started, r.started.subscription_id]
       else [:keepalive]
       end
@@ -72,12 +75,13 @@ module Hearsay
 
     def in_digest(d)
       Wire::InDigest.new(d.type, d.payload, d.origin, d.sequence, d.publish_time_ms, d.headers.to_h, d.id,
-                         d.has_json? ? d.json : nil)
+                         d.has_json? ? d.json : nil, d.epoch, d.stream_sequence)
     end
 
     def gap(g)
       ranges = g.ranges.map do |r|
-        GapRange.new(origin: r.origin, type: r.type, from_sequence: r.from_sequence, to_sequence: r.to_sequence)
+        GapRange.new(origin: r.origin, type: r.type, from_sequence: r.from_sequence, to_sequence: r.to_sequence,
+                     epoch: r.epoch)
       end
       Wire::InGap.new(GAP_REASONS.fetch(num(V::GapReason, g.reason), :unspecified), ranges, g.message,
                       cursor(g.resume_from))

@@ -4,10 +4,12 @@ module Hearsay
   # A live subscription, made by {Client#subscribe}. Iterate it (it is
   # Enumerable; #each without a block is an Enumerator) or take deliveries one
   # at a time with {#receive}. Each item is a {DigestDelivery} or a
-  # {GapDelivery}.
+  # {GapDelivery}, plus one {CaughtUpDelivery} when subscribed with
+  # `include_caught_up: true` ({#caught_up?} / {#wait_caught_up} either way).
   #
   # It reconnects by itself (backing off 0.1 s doubling to 5 s, jittered),
-  # resuming from the positions it received and dropping anything at or before
+  # resuming from the positions it received (per (origin, type) an (epoch,
+  # stream sequence), epochs first) and dropping anything at or before
   # them, so a reconnect neither loses nor repeats digests. A "latest"
   # subscription asks for "earliest" on reconnect and drops digests of new
   # (origin, type) pairs published before it began (minus the bus's 5 s
@@ -25,7 +27,7 @@ module Hearsay
 
     # @api private — use {Client#subscribe}
     def initialize(transport, overlay, codecs, resume_from:, start:, include_json:, max_batch_digests:,
-                   keepalive_s:, reconnect:, max_queued:, on_retry:, on_end:)
+                   keepalive_s:, reconnect:, max_queued:, on_retry:, on_end:, include_caught_up: false)
       @transport = transport
       @codecs = codecs # type name => codec or nil
       @types = codecs.keys.freeze
@@ -36,6 +38,9 @@ module Hearsay
       @opened = 0
       @first_open_ms = 0
       @started = Latch.new
+      @caught_up = Latch.new
+      @caught_up_mark = nil
+      @include_caught_up = include_caught_up
       @ended = false
       @params = Wire::SubscribeParams.new(overlay: overlay, types: @types, include_json: include_json,
                                           max_batch_digests: max_batch_digests,
@@ -51,6 +56,7 @@ module Hearsay
         on_end: lambda { |err|
           @ended = true
           @started.fail(err || Cancelled.new("subscription closed before it started"))
+          @caught_up.fail(err || Cancelled.new("subscription closed before it caught up"))
           on_end&.call(self)
         }
       )
@@ -75,9 +81,29 @@ module Hearsay
                                                          "not started within #{timeout_s} s"
     end
 
+    # Whether the gateway has delivered the backlog the subscription started
+    # with (its retained history, per start / resume_from) to this SDK:
+    # everything read after it is live. Deliveries still queued here come
+    # first; subscribe with `include_caught_up: true` to get the
+    # {CaughtUpDelivery} in order with them. Stays true across reconnects.
+    # @return [Boolean]
+    def caught_up?
+      !@caught_up_mark.nil?
+    end
+
+    # Waits until {#caught_up?} (deliveries stay queued for {#receive}).
+    # @param timeout_s [Numeric]
+    # @return [Hearsay::CaughtUpDelivery] the marker
+    # @raise [Hearsay::Error] what ended the subscription first;
+    #   {Hearsay::DeadlineExceeded} on timeout
+    def wait_caught_up(timeout_s: 10)
+      @caught_up.wait(timeout_s) or raise DeadlineExceeded, "subscription to #{@types.join(', ')} " \
+                                                           "not caught up within #{timeout_s} s"
+    end
+
     # The next delivery.
     # @param timeout_s [Numeric, nil] how long to wait; nil = until one comes
-    # @return [Hearsay::DigestDelivery, Hearsay::GapDelivery, nil] nil on
+    # @return [Hearsay::DigestDelivery, Hearsay::GapDelivery, Hearsay::CaughtUpDelivery, nil] nil on
     #   timeout or once the subscription is closed ({#closed?})
     # @raise [Hearsay::Error] the error that ended the subscription
     def receive(timeout_s: nil)
@@ -115,6 +141,7 @@ module Hearsay
       case item[0]
       when :digests then item[1].filter_map { |d| accept(d) }
       when :gap then [gap(item[1])]
+      when :caught_up then caught_up(item[1])
       when :started
         @started.set(item[1])
         []
@@ -123,15 +150,29 @@ module Hearsay
     end
 
     def accept(d)
+      epoch = d.epoch.to_i
+      sseq = d.stream_sequence.to_i
       at = @state.at(d.origin, d.type)
-      return nil if at && d.sequence <= at
+      return nil if at&.covers?(epoch, sseq)
       return nil if at.nil? && @start != :earliest && @opened > 1 && d.publish_time_ms < @first_open_ms - START_GRACE_MS
 
-      @state.advance(d.origin, d.type, d.sequence)
+      @state.advance(d.origin, d.type, epoch, sseq)
       message, decode_error = decode(d)
-      DigestDelivery.new(type: d.type, id: d.id, origin: d.origin, sequence: d.sequence,
-                         publish_time_ms: d.publish_time_ms, headers: d.headers, payload: d.payload,
-                         message: message, decode_error: decode_error, json: d.json, cursor: @state.snapshot)
+      DigestDelivery.new(type: d.type, id: d.id, origin: d.origin, sequence: d.sequence, epoch: epoch,
+                         stream_sequence: sseq, publish_time_ms: d.publish_time_ms, headers: d.headers,
+                         payload: d.payload, message: message, decode_error: decode_error, json: d.json,
+                         cursor: @state.snapshot)
+    end
+
+    # The first marker is recorded (and delivered when asked for); each
+    # reconnected stream sends its own, dropped.
+    def caught_up(c)
+      return [] if @caught_up_mark
+
+      @caught_up_mark = CaughtUpDelivery.new(server_time_ms: c.server_time_ms, backlog_digests: c.backlog_digests,
+                                             cursor: @state.snapshot)
+      @caught_up.set(@caught_up_mark)
+      @include_caught_up ? [@caught_up_mark] : []
     end
 
     def decode(d)

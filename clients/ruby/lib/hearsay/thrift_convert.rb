@@ -47,7 +47,7 @@ module Hearsay
 
     def cursor_struct(cursor)
       A::Cursor.new(positions: cursor.map do |p|
-        A::CursorPosition.new(origin: p.origin, type: p.type, sequence: p.sequence)
+        A::CursorPosition.new(origin: p.origin, type: p.type, sequence: p.sequence, epoch: p.epoch.to_i)
       end)
     end
 
@@ -55,7 +55,8 @@ module Hearsay
       return Cursor::EMPTY unless st
 
       Cursor.new((st.positions || []).map do |p|
-        CursorPosition.new(origin: p.origin.to_s, type: p.type.to_s, sequence: p.sequence.to_i).freeze
+        CursorPosition.new(origin: p.origin.to_s, type: p.type.to_s, sequence: p.sequence.to_i,
+                           epoch: p.epoch.to_i).freeze
       end)
     end
 
@@ -64,19 +65,21 @@ module Hearsay
       case item.get_set_field
       when :batch then [:digests, item.batch.map { |d| in_digest(d) }]
       when :gap then [:gap, gap(item.gap)]
+      when :caughtUp
+        [:caught_up, Wire::InCaughtUp.new(item.caughtUp.serverTimeMs.to_i, item.caughtUp.backlogDigests.to_i)]
       else [:keepalive]
       end
     end
 
     def in_digest(d)
       Wire::InDigest.new(d.type.to_s, d.payload.to_s.b, d.origin.to_s, d.sequence.to_i, d.publishTimeMs.to_i,
-                         d.headers || {}, d.id.to_s, d.json)
+                         d.headers || {}, d.id.to_s, d.json, d.epoch.to_i, d.streamSequence.to_i)
     end
 
     def gap(g)
       ranges = (g.ranges || []).map do |r|
         GapRange.new(origin: r.origin.to_s, type: r.type.to_s, from_sequence: r.fromSequence.to_i,
-                     to_sequence: r.toSequence.to_i)
+                     to_sequence: r.toSequence.to_i, epoch: r.epoch.to_i)
       end
       Wire::InGap.new(GAP_REASONS.fetch(g.reason.to_i, :unspecified), ranges, g.message.to_s, cursor(g.resumeFrom))
     end

@@ -178,6 +178,7 @@ class AsyncClient(AsyncDirectoryMixin):
         resume_from: Cursor | None = None,
         start: Start = "latest",
         include_json: bool = False,
+        include_caught_up: bool = False,
         max_batch_digests: int = 0,
         keepalive_ms: int = 15_000,
         reconnect: bool | ReconnectOptions = True,
@@ -185,7 +186,15 @@ class AsyncClient(AsyncDirectoryMixin):
     ) -> AsyncSubscription:
         """Same arguments and behaviour as hearsay.Client.subscribe; iterate with `async for`."""
         state = subscription_state(
-            self._classes, self._overlay, types, resume_from, start, include_json, max_batch_digests, keepalive_ms
+            self._classes,
+            self._overlay,
+            types,
+            resume_from,
+            start,
+            include_json,
+            max_batch_digests,
+            keepalive_ms,
+            include_caught_up,
         )
         retry = reconnect_options(reconnect)
         stub = self._stub()

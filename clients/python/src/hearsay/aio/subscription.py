@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 from hearsay._sub_state import SubscriptionState
 from hearsay.aio._stream import AsyncStream
 from hearsay.cursor import Cursor
-from hearsay.delivery import Delivery
+from hearsay.delivery import CaughtUpDelivery, Delivery
 from hearsay.errors import Cancelled
 
 __all__ = ["AsyncSubscription", "AsyncWatch"]
@@ -18,7 +18,8 @@ T = TypeVar("T")
 
 
 class AsyncSubscription:
-    """`async for d in sub:` yields DigestDelivery and GapDelivery items; reconnects by itself
+    """`async for d in sub:` yields DigestDelivery and GapDelivery items (and one CaughtUpDelivery
+    with include_caught_up=True); reconnects by itself
     (resuming from the last cursor, no loss, no duplicates). Ends on close() / `async with`;
     a refusal raises its HearsayError. One consumer task at a time."""
 
@@ -54,6 +55,30 @@ class AsyncSubscription:
             return await asyncio.wait_for(started(), timeout)
         except TimeoutError:
             raise TimeoutError(f"subscription not started within {timeout:g} s") from None
+
+    @property
+    def caught_up(self) -> bool:
+        """Whether the gateway has delivered the backlog the subscription started with (see
+        Subscription.caught_up); stays True across reconnects."""
+        return self._state.caught_up_event.is_set()
+
+    async def wait_caught_up(self, timeout: float | None = 10.0) -> CaughtUpDelivery:
+        """Reads until the gateway's caught-up marker (deliveries read meanwhile are kept)."""
+
+        async def caught_up() -> CaughtUpDelivery:
+            while self._state.caught_up_info is None:
+                if self._stream.closed:
+                    raise Cancelled("subscription closed before it caught up")
+                await self._stream.fill()
+                err = self._stream.error
+                if err is not None:
+                    raise err
+            return self._state.caught_up_info
+
+        try:
+            return await asyncio.wait_for(caught_up(), timeout)
+        except TimeoutError:
+            raise TimeoutError(f"subscription not caught up within {timeout:g} s") from None
 
     async def get(self, timeout: float | None = None) -> Delivery | None:
         """The next delivery; None once closed; TimeoutError when nothing came within `timeout` s."""
