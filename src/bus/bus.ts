@@ -6,10 +6,12 @@ import { BUS_CHANNEL, Channels } from "./channels.js";
 import { busConfig, validateBusConfig, type BusConfig } from "./config.js";
 import type { BusCtx } from "./ctx.js";
 import { Delivery } from "./delivery.js";
+import { Discovery } from "./discover.js";
 import {
   checkPublish,
   copyBytes,
   ownHeaders,
+  originTypeKey,
   ownPayload,
   streamKey,
   type Digest,
@@ -65,6 +67,7 @@ export class Bus {
   private readonly antiEntropy: AntiEntropy;
   private readonly seeker: Seeker;
   private readonly delivery: Delivery;
+  private readonly discovery: Discovery;
   private readonly repairer: Repairer;
   private readonly timers = new Map<string, PeriodicTimer>();
   private lastSeq = 0;
@@ -72,6 +75,8 @@ export class Bus {
   private nextSubId = 1;
   private running = false;
   private lastStream: Stream | null = null;
+  /** One stream per (origin, type) key, through which its epochs list is reached. */
+  private readonly epochsOf = new Map<string, Stream>();
   private unlisten: () => void = () => {};
 
   constructor(
@@ -105,6 +110,7 @@ export class Bus {
     this.antiEntropy = new AntiEntropy(this.ctx);
     this.seeker = new Seeker(this.ctx);
     this.delivery = new Delivery(this.ctx);
+    this.discovery = new Discovery(this.ctx, (sub) => this.delivery.scheduleFill(sub));
     this.repairer = new Repairer(this.ctx, this.antiEntropy, this.seeker, this.delivery, (s) =>
       this.drainReady(s),
     );
@@ -124,7 +130,7 @@ export class Bus {
       const gained = this.ownTypesWantedBy(e.member.name).filter((t) => !before.includes(t));
       if (gained.length > 0) this.offerStreams(e.member.name, 0);
     });
-    const inbound = new Inbound(this.ctx, this.antiEntropy, this.seeker);
+    const inbound = new Inbound(this.ctx, this.antiEntropy, this.seeker, this.discovery);
     const port = this.channels.claim(BUS_CHANNEL, "bus");
     port.onPacket((from, payload) => inbound.packet(from, payload));
     port.onRequest((from, payload, reply) => inbound.request(from, payload, reply));
@@ -143,7 +149,10 @@ export class Bus {
     this.every(
       "evict",
       () => 1000,
-      () => this.deps.store.evict(this.ctx.clock.nowMs()),
+      () => {
+        this.deps.store.evict(this.ctx.clock.nowMs());
+        this.delivery.retry();
+      },
     );
   }
 
@@ -244,6 +253,7 @@ export class Bus {
       if (p.epoch !== 0 && !(p.origin === ctx.self && p.epoch === ctx.epoch))
         this.streamFor(p.origin, p.epoch, p.type);
     }
+    if (this.running) this.discovery.discover(sub);
     this.delivery.add(sub);
     for (const s of ctx.streams.values()) if (!s.active && types.has(s.type)) this.wantFrom(s);
     return { ok: true, subscription: sub };
@@ -360,7 +370,7 @@ export class Bus {
     if (s !== undefined) return (this.lastStream = s);
     if (ctx.streams.size >= this.config.maxStreams) return undefined;
     s = new Stream(key, origin, epoch, type);
-    ctx.streams.set(key, s);
+    this.addStream(s);
     if (this.isOwn(s)) {
       s.activate(ZERO_MARK, ctx.clock.nowMs());
       return s;
@@ -372,6 +382,16 @@ export class Bus {
     const created = s;
     ctx.clock.setTimer(0, () => this.seeker.seek(created));
     return s;
+  }
+
+  /** Registers a new stream, linked with the other epochs of its (origin, type). */
+  private addStream(s: Stream): void {
+    const { ctx } = this;
+    ctx.streams.set(s.key, s);
+    const k = originTypeKey(s.origin, s.type);
+    const other = this.epochsOf.get(k);
+    if (other === undefined) this.epochsOf.set(k, s);
+    else s.joinEpochs(other);
   }
 
   /** A seeking stream asks its answerer for what subscribers here want of its past. */
@@ -418,7 +438,7 @@ export class Bus {
     for (const info of this.deps.store.streams()) {
       const s = new Stream(info.key, info.origin, info.epoch, info.type);
       s.activate(info.last ?? info.floor, this.ctx.clock.nowMs());
-      this.ctx.streams.set(info.key, s);
+      this.addStream(s);
       if (!this.isOwn(s)) continue;
       this.lastSeq = Math.max(this.lastSeq, s.head.seq);
       this.lastPublishMs = Math.max(this.lastPublishMs, s.head.publishTimeMs);

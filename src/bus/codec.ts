@@ -15,7 +15,16 @@ export { BatchWriter };
  * integer index of that string (in order of first use). Decoding never
  * throws: every length is bounded and every field is checked.
  */
-export const Kind = { Push: 1, SyncReq: 2, SyncResp: 3, SeekReq: 4, SeekResp: 5, Ack: 6 } as const;
+export const Kind = {
+  Push: 1,
+  SyncReq: 2,
+  SyncResp: 3,
+  SeekReq: 4,
+  SeekResp: 5,
+  Ack: 6,
+  DiscoverReq: 7,
+  DiscoverResp: 8,
+} as const;
 
 /** A stream's state as one node advertises it. */
 export interface Head {
@@ -42,7 +51,17 @@ export type BusMessage =
       sinceAgoMs: number | null;
       afterTypeSeq: number | null;
     }
-  | { kind: "seek-resp"; found: boolean; afterTypeSeq: number; afterSeq: number; hwm: number }
+  | {
+      kind: "seek-resp";
+      found: boolean;
+      afterTypeSeq: number;
+      afterSeq: number;
+      hwm: number;
+      /** Where what was stored since the asker's interest began starts (live subscribers start there). */
+      liveTypeSeq: number;
+    }
+  | { kind: "discover-req"; types: string[] }
+  | { kind: "discover-resp"; heads: Head[] }
   | { kind: "ack" };
 
 export type BusDecodeError = "empty" | "kind" | "malformed" | "limit";
@@ -91,8 +110,23 @@ export function encodeSeekReq(
   return frame(Kind.SeekReq, packr.pack([origin, epoch, type, sinceAgoMs, afterTypeSeq]));
 }
 
-export function encodeSeekResp(found: boolean, afterTypeSeq: number, afterSeq: number, hwm: number) {
-  return frame(Kind.SeekResp, packr.pack([found, afterTypeSeq, afterSeq, hwm]));
+export function encodeSeekResp(
+  found: boolean,
+  afterTypeSeq: number,
+  afterSeq: number,
+  hwm: number,
+  liveTypeSeq: number,
+) {
+  return frame(Kind.SeekResp, packr.pack([found, afterTypeSeq, afterSeq, hwm, liveTypeSeq]));
+}
+
+/** "Which streams of these types do you hold?" */
+export function encodeDiscoverReq(types: string[]) {
+  return frame(Kind.DiscoverReq, packr.pack(types));
+}
+
+export function encodeDiscoverResp(heads: Head[]) {
+  return frame(Kind.DiscoverResp, packr.pack(heads.map(headWire)));
 }
 
 export const ACK = new Uint8Array([Kind.Ack]);
@@ -154,8 +188,16 @@ export function decodeBusMessage(data: Uint8Array, lim: CodecLimits): BusDecodeR
           },
         };
       }
+      case Kind.DiscoverReq: {
+        const f = unpackr.unpack(body) as unknown;
+        if (!Array.isArray(f)) throw new Invalid("malformed");
+        if (f.length > lim.maxInterestTypes) throw new Invalid("limit");
+        return { ok: true, msg: { kind: "discover-req", types: f.map((t: unknown) => typeName(t, lim)) } };
+      }
+      case Kind.DiscoverResp:
+        return { ok: true, msg: { kind: "discover-resp", heads: decodeHeads(unpackr.unpack(body), lim) } };
       case Kind.SeekResp: {
-        const f = fields(unpackr.unpack(body), 4);
+        const f = fields(unpackr.unpack(body), 5);
         if (typeof f[0] !== "boolean") throw new Invalid("malformed");
         return {
           ok: true,
@@ -165,6 +207,7 @@ export function decodeBusMessage(data: Uint8Array, lim: CodecLimits): BusDecodeR
             afterTypeSeq: uint(f[1]),
             afterSeq: uint(f[2]),
             hwm: uint(f[3]),
+            liveTypeSeq: uint(f[4]),
           },
         };
       }

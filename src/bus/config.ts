@@ -50,6 +50,12 @@ export interface BusConfig {
   startGraceMs: number;
   /** A stream whose start could not be learned from its origin or peers in this long starts at what arrived. @default 15000 */
   maxSeekWaitMs: number;
+  /** A subscription reaching into the past (earliest, resume) first asks at most this many live peers which streams of its types they hold. @default 32 */
+  maxDiscoveryPeers: number;
+  /** A type discovered this recently is not asked about again (later streams arrive by push and sync). @default 30000 */
+  discoveryReuseMs: number;
+  /** History this node does not hold is fetched for subscribers by at most this many requests in flight (each <= maxSyncDigests / maxSyncBytes, and <= the subscriber's free queue room). @default 4 */
+  maxConcurrentBackfills: number;
   /** Max streams (origin x type) tracked. @default 65536 */
   maxStreams: number;
 
@@ -98,6 +104,9 @@ export const DEFAULT_BUS_CONFIG: BusConfig = {
   maxSequenceJump: 1_000_000,
   startGraceMs: 1000,
   maxSeekWaitMs: 15_000,
+  maxDiscoveryPeers: 32,
+  maxConcurrentBackfills: 4,
+  discoveryReuseMs: 30_000,
   maxStreams: 65_536,
   maxPayloadBytes: 1024 * 1024,
   maxHeaders: 32,

@@ -1,3 +1,4 @@
+import { Backfill } from "./backfill.js";
 import type { BusCtx } from "./ctx.js";
 import type { GapReason } from "./cursor.js";
 import type { Digest } from "./digest.js";
@@ -19,8 +20,17 @@ export class Delivery {
   readonly subs = new Set<Subscription>();
   private readonly byType = new Map<string, Set<Subscription>>();
   private readonly fillPending = new Set<Subscription>();
+  /** Subscriptions held back by an older epoch or not yet caught up: retried by `retry`. */
+  private readonly waiting = new Set<Subscription>();
 
-  constructor(private readonly ctx: BusCtx) {}
+  private readonly backfill: Backfill;
+
+  constructor(private readonly ctx: BusCtx) {
+    this.backfill = new Backfill(ctx, {
+      done: (sub) => this.scheduleFill(sub),
+      lost: (sub, s, from, to) => this.lose(sub, s, "RETENTION_EXPIRED", from, to),
+    });
+  }
 
   add(sub: Subscription): void {
     this.subs.add(sub);
@@ -37,6 +47,8 @@ export class Delivery {
   remove(sub: Subscription): void {
     this.subs.delete(sub);
     this.fillPending.delete(sub);
+    this.waiting.delete(sub);
+    this.backfill.drop(sub);
     for (const t of sub.types) {
       const set = this.byType.get(t);
       set?.delete(sub);
@@ -78,8 +90,10 @@ export class Delivery {
     for (const sub of this.byType.get(s.type) ?? []) {
       const p = sub.pos.get(s.key);
       if (p === undefined) this.attach(sub, s, true);
-      else if (p.typeSeq === d.typeSeq - 1) sub.offer(s.key, d, true);
-      else if (p.typeSeq < d.typeSeq - 1) this.scheduleFill(sub);
+      else if (p.typeSeq === d.typeSeq - 1) {
+        if (s.epochs.length > 1 && this.waitsForOlder(sub, s)) this.scheduleFill(sub);
+        else sub.offer(s.key, d, true);
+      } else if (p.typeSeq < d.typeSeq - 1) this.scheduleFill(sub);
     }
   }
 
@@ -121,13 +135,17 @@ export class Delivery {
       // An epoch newer than the cursor's: all of it, what is no longer held as a gap.
       this.attachCursor(sub, s, floor, 0);
     } else if (sub.start === "earliest") {
-      // The oldest retained digest: nothing before it is reported lost.
-      sub.pos.set(s.key, { typeSeq: floor.typeSeq });
+      // The oldest digest any reachable node retains: nothing before it is reported lost.
+      if (this.own(s) || floor.typeSeq === 0) sub.pos.set(s.key, { typeSeq: floor.typeSeq });
+      else {
+        sub.pos.set(s.key, { typeSeq: 0 });
+        this.backfill.start(sub, s, true);
+      }
     } else {
       // Latest: from the head, or for a stream that appeared since, from where this node's view
       // starts (its origin or peer answered "what I stored since you subscribed", by its own clock).
-      const at = isNew ? floor : s.head;
-      sub.pos.set(s.key, { typeSeq: at.typeSeq });
+      const at = isNew ? Math.max(floor.typeSeq, s.liveFrom ?? 0) : s.head.typeSeq;
+      sub.pos.set(s.key, { typeSeq: at });
     }
     this.scheduleFill(sub);
   }
@@ -137,7 +155,18 @@ export class Delivery {
     sub.filters.set(s.key, { skipThroughSeq: seq });
     if (seq >= floor.typeSeq)
       return void sub.pos.set(s.key, { typeSeq: Math.min(seq, Math.max(seq, s.head.typeSeq)) });
-    this.lose(sub, s, "RETENTION_EXPIRED", seq + 1, floor.typeSeq);
+    this.belowFloor(sub, s, seq, floor.typeSeq);
+  }
+
+  /** The subscription stands below what this node holds of a stream: fetch it, or (our own stream) it is gone. */
+  private belowFloor(sub: Subscription, s: Stream, pos: number, floor: number): void {
+    if (this.own(s)) return this.lose(sub, s, "RETENTION_EXPIRED", pos + 1, floor);
+    sub.pos.set(s.key, { typeSeq: pos });
+    this.backfill.start(sub, s);
+  }
+
+  private own(s: Stream): boolean {
+    return s.origin === this.ctx.self && s.epoch === this.ctx.epoch;
   }
 
   private range(s: Stream, fromSeq: number, toSeq: number) {
@@ -151,33 +180,82 @@ export class Delivery {
 
   /** Reads from the log into the queue while it has room, stream by stream. */
   private fill(sub: Subscription): void {
-    this.fillStreams(sub);
-    if (!sub.caughtUp && this.atHeads(sub)) sub.markCaughtUp();
+    // A pass may finish an older epoch that held a newer one back: go again (bounded).
+    this.waiting.delete(sub);
+    this.backfill.resume(sub);
+    for (let pass = 0; pass < 4 && this.fillStreams(sub); pass++);
+    if (!sub.caughtUp && sub.discovering === 0 && this.atHeads(sub)) sub.markCaughtUp();
+    if (!sub.caughtUp) this.waiting.add(sub);
   }
 
-  /** Every stream of the subscription's types known here is active and delivered up to its head. */
+  /** Periodic: refills what waits on time bounds (an older epoch, a stream that stopped short of its advertised head). */
+  retry(): void {
+    for (const sub of this.waiting) this.scheduleFill(sub);
+  }
+
+  /**
+   * Whether the stream has what peers advertised of it. One that has not moved
+   * for maxGapWaitMs counts as complete (what it misses is given up elsewhere).
+   */
+  private complete(s: Stream): boolean {
+    if (!s.active) return this.ctx.clock.nowMs() - s.seekSinceMs >= this.ctx.cfg.maxSeekWaitMs;
+    return s.advertised <= s.head.typeSeq || this.ctx.clock.nowMs() - s.movedMs >= this.ctx.cfg.maxGapWaitMs;
+  }
+
+  /**
+   * Epochs of an origin are delivered in order: a stream waits while the
+   * subscription still has an older epoch of its (origin, type) to deliver.
+   */
+  private waitsForOlder(sub: Subscription, s: Stream): boolean {
+    for (const st of s.epochs) {
+      if (st === s) return false;
+      const p = sub.pos.get(st.key);
+      if (p?.typeSeq === SKIP) continue;
+      if (!this.complete(st) || (p !== undefined && p.typeSeq < st.head.typeSeq)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Every stream of the subscription's types known here is active, holds what
+   * peers advertised of it, and is delivered up to its head.
+   */
   private atHeads(sub: Subscription): boolean {
     for (const s of this.ctx.streams.values()) {
       if (!sub.types.has(s.type)) continue;
       if (!s.active) return false;
       const p = sub.pos.get(s.key);
-      if (p === undefined || p.typeSeq < s.head.typeSeq) return false;
+      if (p === undefined) return false;
+      if (p.typeSeq === SKIP) continue;
+      if (p.typeSeq < s.head.typeSeq || !this.complete(s)) return false;
     }
     return true;
   }
 
-  private fillStreams(sub: Subscription): void {
+  /** One pass over the subscription's streams; true when a stream waited for an older epoch that moved meanwhile. */
+  private fillStreams(sub: Subscription): boolean {
     const { ctx } = this;
+    let waited = false;
+    let moved = false;
     for (const [key, p] of sub.pos) {
       const s = ctx.streams.get(key);
-      if (s === undefined || !s.active) continue;
+      if (s === undefined || !s.active || this.backfill.has(sub, key)) continue;
+      if (s.epochs.length > 1 && this.waitsForOlder(sub, s)) {
+        if (p.typeSeq < s.head.typeSeq) {
+          waited = true;
+          this.waiting.add(sub);
+        }
+        continue;
+      }
       let pos = p;
+      if (pos.typeSeq < s.head.typeSeq) moved = true;
       while (pos.typeSeq < s.head.typeSeq) {
         const room = sub.room();
-        if (room === 0) return;
+        if (room === 0) return false;
         const floor = ctx.store.stream(key)?.floor ?? ZERO_MARK;
         if (pos.typeSeq < floor.typeSeq) {
-          this.lose(sub, s, "RETENTION_EXPIRED", pos.typeSeq + 1, floor.typeSeq);
+          this.belowFloor(sub, s, pos.typeSeq, floor.typeSeq);
+          if (this.backfill.has(sub, key)) break;
           pos = sub.pos.get(key) ?? floor;
           continue;
         }
@@ -199,5 +277,6 @@ export class Delivery {
         pos = next;
       }
     }
+    return waited && moved;
   }
 }

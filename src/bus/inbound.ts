@@ -1,6 +1,7 @@
 import { ACK, decodeBusMessage } from "./codec.js";
 import type { BusCtx } from "./ctx.js";
 import type { Digest } from "./digest.js";
+import type { Discovery } from "./discover.js";
 import type { Seeker } from "./seek.js";
 import type { AntiEntropy } from "./anti-entropy.js";
 
@@ -14,6 +15,7 @@ export class Inbound {
     private readonly ctx: BusCtx,
     private readonly antiEntropy: AntiEntropy,
     private readonly seeker: Seeker,
+    private readonly discovery: Discovery,
   ) {}
 
   packet(from: string, payload: Uint8Array): void {
@@ -38,6 +40,8 @@ export class Inbound {
         return reply(this.antiEntropy.answer(from, m.types, m.heads, m.sender));
       case "seek-req":
         return reply(this.seeker.answer(m.origin, m.epoch, m.type, m.sinceAgoMs, m.afterTypeSeq));
+      case "discover-req":
+        return reply(this.discovery.answer(m.types));
       default:
         this.refuse("unexpected");
         return reply(ACK);

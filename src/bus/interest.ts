@@ -129,6 +129,11 @@ export class InterestIndex {
     return this.names.get(address);
   }
 
+  /** Every live member (alive or suspect), interested in anything or not. */
+  liveNames(): IterableIterator<string> {
+    return this.addresses.keys();
+  }
+
   /** Live members with any interest at all. */
   members(): IterableIterator<string> {
     return this.hashesOf.keys();

@@ -45,6 +45,7 @@ export class Seeker {
       const r = decodeBusMessage(reply, ctx.cfg);
       if (!r.ok || r.msg.kind !== "seek-resp") return ctx.metrics.inc("bus_seek_failed_total");
       if (!r.msg.found) return;
+      s.liveFrom = r.msg.liveTypeSeq;
       ctx.activate(s, { typeSeq: r.msg.afterTypeSeq, seq: r.msg.afterSeq, publishTimeMs: 0 });
     });
   }
@@ -67,20 +68,21 @@ export class Seeker {
     const key = streamKey(origin, epoch, type);
     const s = ctx.streams.get(key);
     const info = ctx.store.stream(key);
-    if (s === undefined || !s.active || info === undefined) return encodeSeekResp(false, 0, 0, 0);
+    if (s === undefined || !s.active || info === undefined) return encodeSeekResp(false, 0, 0, 0, 0);
     const head = s.head;
     const floor = info.floor;
-    let after: Mark = head;
+    let live: Mark = head;
     if (sinceAgoMs !== null) {
       const first = ctx.store.firstStoredAtOrAfter(key, ctx.clock.nowMs() - sinceAgoMs);
-      if (first !== undefined) after = this.before(key, first, floor);
+      if (first !== undefined) live = this.before(key, first, floor);
     }
+    let after = live;
     if (afterTypeSeq !== null) {
       const m = afterTypeSeq <= floor.typeSeq ? floor : (ctx.store.atOrBefore(key, afterTypeSeq) ?? floor);
       const bySeq = afterTypeSeq >= head.typeSeq ? head : m;
       if (bySeq.typeSeq < after.typeSeq) after = bySeq;
     }
-    return encodeSeekResp(true, after.typeSeq, after.seq, head.typeSeq);
+    return encodeSeekResp(true, after.typeSeq, after.seq, head.typeSeq, live.typeSeq);
   }
 
   /** The held entry right before `m`, or the floor when `m` is the first held. */

@@ -33,6 +33,12 @@ export class Stream {
   seekInFlight = false;
   /** A subscriber's cursor (or an earliest start) asks for digests after this type sequence. */
   seekAfterTypeSeq: number | null = null;
+  /** From the seek: where what was stored since our interest began starts (live subscribers start here). */
+  liveFrom: number | null = null;
+  /** When the head last moved (activation, commit, a gap given up). */
+  movedMs = 0;
+  /** The streams of this (origin, type) at this node, one per epoch, oldest first (shared by them). */
+  epochs: Stream[] = [this];
   private readonly hold = new Map<number, Digest>();
   private holdBytes = 0;
 
@@ -67,6 +73,7 @@ export class Stream {
     h.seq = d.seq;
     h.publishTimeMs = d.publishTimeMs;
     this.gapSinceMs = this.hold.size > 0 ? nowMs : null;
+    this.movedMs = nowMs;
   }
 
   /** The held digest right after the head, removed from the hold-back. */
@@ -80,6 +87,7 @@ export class Stream {
   activate(after: Mark, nowMs: number): void {
     this.active = true;
     this.head = { ...after };
+    this.movedMs = nowMs;
     for (const d of [...this.hold.values()]) if (d.typeSeq <= after.typeSeq) this.take(d);
     this.gapSinceMs = this.hold.size > 0 ? nowMs : null;
   }
@@ -106,8 +114,18 @@ export class Stream {
     const to = { typeSeq: low.typeSeq - 1, seq: low.seq - 1, publishTimeMs: low.publishTimeMs };
     this.head = { ...to };
     this.gapSinceMs = nowMs;
+    this.movedMs = nowMs;
     this.originLacks = false;
     return { from, to };
+  }
+
+  /** Joins the epochs list of another epoch of the same (origin, type), kept oldest first. */
+  joinEpochs(other: Stream): void {
+    const list = other.epochs;
+    let i = list.length;
+    while (i > 0 && (list[i - 1] as Stream).epoch > this.epoch) i--;
+    list.splice(i, 0, this);
+    this.epochs = list;
   }
 
   private take(d: Digest): void {

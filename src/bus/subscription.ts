@@ -70,6 +70,8 @@ export class Subscription {
   delivered = 0;
   /** The caught-up marker is queued. */
   caughtUp = false;
+  /** Stream discovery rounds this subscription waits on before it can be caught up. */
+  discovering = 0;
 
   constructor(
     readonly id: number,

@@ -1,0 +1,201 @@
+import { BUS_CHANNEL } from "./channels.js";
+import { decodeBusMessage, encodeSyncReq } from "./codec.js";
+import type { BusCtx } from "./ctx.js";
+import type { Digest } from "./digest.js";
+import { ZERO_MARK } from "./log-store.js";
+import type { Stream } from "./stream.js";
+import type { Subscription } from "./subscription.js";
+
+/** Peers asked for one stretch before what no node answered is reported lost: the origin, then two others. */
+const MAX_TRIES = 3;
+
+interface Job {
+  readonly sub: Subscription;
+  readonly s: Stream;
+  tries: number;
+  /** The lowest floor, above the position, of an asked node holding the stream (what all asked lack is below it). */
+  lowestFloor: number;
+  inFlight: boolean;
+  queued: boolean;
+  /** An earliest start: what no node holds before the first retained digest is not a loss. */
+  quietLead: boolean;
+}
+
+export interface BackfillHooks {
+  /** `sub` is past the backfilled stretch of `s` (or lost it): local delivery goes on. */
+  done(sub: Subscription, s: Stream): void;
+  /** Nobody reachable holds (from, to] of `s`: a RETENTION_EXPIRED gap. */
+  lost(sub: Subscription, s: Stream, fromSeq: number, toSeq: number): void;
+}
+
+/**
+ * History this node does not hold: a subscription whose start (a resume
+ * cursor, or a newer epoch) lies below the local floor of a stream reads the
+ * missing stretch from the stream's origin, else from interested peers, in
+ * order, straight into its queue (never into the local log). Bounded: one
+ * request per subscription and stream at a time, each for at most the
+ * subscription's free queue room (and the answerer's maxSyncDigests /
+ * maxSyncBytes), and at most `maxConcurrentBackfills` requests in flight per
+ * node; the rest wait their turn (bus_backfill_waits_total).
+ */
+export class Backfill {
+  private readonly jobs = new Map<Subscription, Map<string, Job>>();
+  private readonly waiting: Job[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly ctx: BusCtx,
+    private readonly hooks: BackfillHooks,
+  ) {}
+
+  /** Whether `sub` is backfilling `s` (local delivery of it waits). */
+  has(sub: Subscription, key: string): boolean {
+    return this.jobs.get(sub)?.has(key) ?? false;
+  }
+
+  /** `sub` stands below the local floor of `s`: fetch up to it. `earliest`: no gap before the oldest retained. */
+  start(sub: Subscription, s: Stream, earliest = false): void {
+    let mine = this.jobs.get(sub);
+    if (mine === undefined) this.jobs.set(sub, (mine = new Map()));
+    if (mine.has(s.key)) return;
+    const job: Job = {
+      sub,
+      s,
+      tries: 0,
+      lowestFloor: Infinity,
+      inFlight: false,
+      queued: false,
+      quietLead: earliest,
+    };
+    mine.set(s.key, job);
+    this.ctx.metrics.inc("bus_backfills_total");
+    this.step(job);
+  }
+
+  /** The consumer made room: resume what waits for it. */
+  resume(sub: Subscription): void {
+    for (const job of this.jobs.get(sub)?.values() ?? []) if (!job.inFlight && !job.queued) this.step(job);
+  }
+
+  /** The subscription closed. */
+  drop(sub: Subscription): void {
+    this.jobs.delete(sub);
+  }
+
+  private floorOf(s: Stream): number {
+    return (this.ctx.store.stream(s.key)?.floor ?? ZERO_MARK).typeSeq;
+  }
+
+  private finish(job: Job): void {
+    this.jobs.get(job.sub)?.delete(job.s.key);
+    if (this.jobs.get(job.sub)?.size === 0) this.jobs.delete(job.sub);
+    this.hooks.done(job.sub, job.s);
+  }
+
+  private step(job: Job): void {
+    const { sub, s } = job;
+    if (sub.closed || this.jobs.get(sub)?.get(s.key) !== job) return;
+    const pos = sub.pos.get(s.key)?.typeSeq ?? 0;
+    const floor = this.floorOf(s);
+    if (pos >= floor) return this.finish(job);
+    const room = sub.room();
+    if (room === 0) return; // resumed when the consumer takes items
+    const target = this.target(job);
+    if (target === undefined) {
+      // Nobody left to ask: what no asked node holds is lost; the rest comes from who holds it.
+      const to = Math.min(job.lowestFloor, floor);
+      if (job.quietLead) sub.pos.set(s.key, { typeSeq: to });
+      else this.hooks.lost(sub, s, pos + 1, to);
+      job.quietLead = false;
+      if (to >= floor) return this.finish(job);
+      job.tries = 0;
+      job.lowestFloor = Infinity;
+      return this.step(job);
+    }
+    if (this.inFlight >= this.ctx.cfg.maxConcurrentBackfills) {
+      job.queued = true;
+      this.waiting.push(job);
+      this.ctx.metrics.inc("bus_backfill_waits_total");
+      return;
+    }
+    this.ask(job, target, pos, Math.min(floor, pos + room));
+  }
+
+  /** The origin first (if live), then random interested peers; undefined after MAX_TRIES. */
+  private target(job: Job): string | undefined {
+    const { ctx } = this;
+    const { s } = job;
+    while (job.tries < MAX_TRIES) {
+      const t = job.tries++;
+      if (t === 0) {
+        if (ctx.interest.address(s.origin) !== undefined) return s.origin;
+        continue;
+      }
+      const peers = ctx.interest.interestedList(s.type).filter((n) => n !== ctx.self && n !== s.origin);
+      if (peers.length > 0) return peers[ctx.rng.int(peers.length)];
+    }
+    return undefined;
+  }
+
+  private ask(job: Job, peer: string, pos: number, upTo: number): void {
+    const { ctx } = this;
+    const { s } = job;
+    const address = ctx.interest.address(peer);
+    if (address === undefined) return this.step(job);
+    job.inFlight = true;
+    this.inFlight++;
+    ctx.metrics.inc("bus_backfill_requests_total");
+    // A sync request for one stream in gap mode: "after `pos`, up to `upTo`".
+    const head = { origin: s.origin, epoch: s.epoch, type: s.type, hwm: pos, floor: 0, upTo };
+    const req = encodeSyncReq([s.type], [head], ctx.self);
+    ctx.channels.request(BUS_CHANNEL, address, req, ctx.cfg.requestTimeoutMs, (reply) => {
+      job.inFlight = false;
+      this.inFlight--;
+      this.next();
+      this.answered(job, peer, pos, reply);
+    });
+  }
+
+  private answered(job: Job, peer: string, pos: number, reply: Uint8Array | null): void {
+    const { ctx } = this;
+    const { sub, s } = job;
+    if (sub.closed || this.jobs.get(sub)?.get(s.key) !== job) return;
+    if ((sub.pos.get(s.key)?.typeSeq ?? 0) !== pos) return this.step(job);
+    const r = reply === null ? null : decodeBusMessage(reply, ctx.cfg);
+    if (r === null || !r.ok || r.msg.kind !== "sync-resp") {
+      ctx.metrics.inc("bus_backfill_failed_total");
+      return this.step(job);
+    }
+    const theirs = r.msg.heads.find((h) => h.origin === s.origin && h.epoch === s.epoch && h.type === s.type);
+    const got: Digest[] = r.msg.digests.filter(
+      (d) => d.origin === s.origin && d.epoch === s.epoch && d.type === s.type,
+    );
+    got.sort((a, b) => a.typeSeq - b.typeSeq);
+    const floor = this.floorOf(s);
+    let at = pos;
+    for (const d of got) {
+      if (d.typeSeq !== at + 1 || d.typeSeq > floor) break;
+      sub.offer(s.key, d, false);
+      at = d.typeSeq;
+    }
+    ctx.metrics.inc("bus_backfilled_total", undefined, at - pos);
+    if (at > pos) {
+      job.quietLead = false;
+      job.tries = 0;
+      job.lowestFloor = Infinity;
+      return this.step(job);
+    }
+    // Nothing right after `pos` there: it lacks it (its floor is above), or does not hold the stream.
+    if (theirs !== undefined && theirs.floor > pos) job.lowestFloor = Math.min(job.lowestFloor, theirs.floor);
+    this.step(job);
+  }
+
+  private next(): void {
+    while (this.inFlight < this.ctx.cfg.maxConcurrentBackfills) {
+      const job = this.waiting.shift();
+      if (job === undefined) return;
+      job.queued = false;
+      this.step(job);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { shuffle } from "../transport/index.js";
+import { BUS_CHANNEL } from "./channels.js";
+import { decodeBusMessage, encodeDiscoverReq, encodeDiscoverResp, type Head } from "./codec.js";
+import type { BusCtx } from "./ctx.js";
+import type { Subscription } from "./subscription.js";
+
+/** One ask of live peers for the streams of some types, and the subscriptions waiting on it. */
+interface Round {
+  readonly types: ReadonlySet<string>;
+  outstanding: number;
+  readonly waiters: Set<Subscription>;
+}
+
+/**
+ * Stream discovery for subscriptions that reach into the past (earliest, or a
+ * resume cursor): before such a subscription can say it has caught up, this
+ * node asks live peers (at most `maxDiscoveryPeers`, at random) which streams
+ * of its types they hold, and starts seeking each one it did not know. A type
+ * asked about within `discoveryReuseMs` is not asked again (streams that
+ * appear later reach us by push and sync anyway), and subscriptions arriving
+ * while a round is in flight wait on that round: a thousand late subscribers
+ * cost one round, not a thousand.
+ */
+export class Discovery {
+  private readonly inFlight = new Map<string, Round>();
+  private readonly doneAt = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: BusCtx,
+    private readonly settled: (sub: Subscription) => void,
+  ) {}
+
+  /** Starts (or joins) discovery for what `sub` needs; `sub.discovering` counts the rounds it waits on. */
+  discover(sub: Subscription): void {
+    const { ctx } = this;
+    if (sub.start === "latest" && sub.cursorAt.size === 0) return;
+    const now = ctx.clock.nowMs();
+    const rounds = new Set<Round>();
+    const fresh: string[] = [];
+    for (const t of sub.types) {
+      const r = this.inFlight.get(t);
+      if (r !== undefined) rounds.add(r);
+      else if (now - (this.doneAt.get(t) ?? -Infinity) >= ctx.cfg.discoveryReuseMs) fresh.push(t);
+    }
+    if (fresh.length > 0) {
+      const r = this.start(fresh);
+      if (r !== null) rounds.add(r);
+    }
+    for (const r of rounds) {
+      r.waiters.add(sub);
+      sub.discovering++;
+    }
+  }
+
+  /** Answers a peer: the heads of the streams of `types` held here (bounded by maxSyncHeads). */
+  answer(types: string[]): Uint8Array {
+    const { ctx } = this;
+    const wanted = new Set(types);
+    const heads: Head[] = [];
+    ctx.metrics.inc("bus_discoveries_total", { role: "answer" });
+    for (const s of ctx.streams.values()) {
+      if (!s.active || !wanted.has(s.type)) continue;
+      const floor = ctx.store.stream(s.key)?.floor.typeSeq ?? s.head.typeSeq;
+      heads.push({ origin: s.origin, epoch: s.epoch, type: s.type, hwm: s.head.typeSeq, floor, upTo: 0 });
+      if (heads.length >= ctx.cfg.maxSyncHeads) break;
+    }
+    return encodeDiscoverResp(heads);
+  }
+
+  private start(types: string[]): Round | null {
+    const { ctx } = this;
+    const peers = shuffle(
+      [...ctx.interest.liveNames()].filter((n) => n !== ctx.self),
+      ctx.rng,
+    ).slice(0, ctx.cfg.maxDiscoveryPeers);
+    const now = ctx.clock.nowMs();
+    if (peers.length === 0) {
+      for (const t of types) this.doneAt.set(t, now);
+      return null;
+    }
+    const round: Round = { types: new Set(types), outstanding: peers.length, waiters: new Set() };
+    for (const t of types) this.inFlight.set(t, round);
+    ctx.metrics.inc("bus_discoveries_total", { role: "ask" });
+    const req = encodeDiscoverReq(types);
+    for (const peer of peers) {
+      const address = ctx.interest.address(peer) as string;
+      ctx.channels.request(BUS_CHANNEL, address, req, ctx.cfg.requestTimeoutMs, (reply) => {
+        if (reply !== null) this.learn(round, reply);
+        if (--round.outstanding === 0) this.finish(round);
+      });
+    }
+    return round;
+  }
+
+  private learn(round: Round, reply: Uint8Array): void {
+    const { ctx } = this;
+    const r = decodeBusMessage(reply, ctx.cfg);
+    if (!r.ok || r.msg.kind !== "discover-resp") {
+      ctx.metrics.inc("bus_discover_failed_total");
+      return;
+    }
+    for (const h of r.msg.heads) {
+      if (!round.types.has(h.type) || !ctx.myTypes.has(h.type)) continue;
+      if (h.origin === ctx.self && h.epoch === ctx.epoch) continue;
+      const s = ctx.streamFor(h.origin, h.epoch, h.type);
+      if (s !== undefined) s.advertised = Math.max(s.advertised, h.hwm);
+    }
+  }
+
+  private finish(round: Round): void {
+    const now = this.ctx.clock.nowMs();
+    for (const t of round.types) {
+      if (this.inFlight.get(t) === round) this.inFlight.delete(t);
+      this.doneAt.set(t, now);
+    }
+    // Only types still wanted are remembered (the map stays bounded by interest).
+    for (const t of this.doneAt.keys()) if (!this.ctx.myTypes.has(t)) this.doneAt.delete(t);
+    for (const sub of round.waiters) {
+      sub.discovering--;
+      this.settled(sub);
+    }
+  }
+}
