@@ -18,6 +18,7 @@ import {
   type PublishInput,
 } from "./digest.js";
 import { InterestIndex } from "./interest.js";
+import { busInvariant } from "./invariants.js";
 import { ZERO_MARK, type LogStore, type Mark } from "./log-store.js";
 import { Repairer } from "./repair.js";
 import { Seeker } from "./seek.js";
@@ -39,6 +40,8 @@ export interface BusDeps {
   channels?: Channels;
   logger?: Logger;
   metrics?: Metrics;
+  /** A broken invariant throws (the simulator) instead of being logged and counted. */
+  strictInvariants?: boolean;
 }
 
 export type PublishResult = { ok: true; digest: Digest } | Failure;
@@ -96,6 +99,12 @@ export class Bus {
       log: deps.logger ?? nullLogger,
       metrics,
       store: deps.store,
+      check: busInvariant(
+        deps.strictInvariants ?? false,
+        deps.overlay.name,
+        deps.logger ?? nullLogger,
+        metrics,
+      ),
       epoch: deps.store.epoch,
       channels: this.channels,
       interest: new InterestIndex(this.config.maxInterestTypes),
@@ -339,6 +348,16 @@ export class Bus {
   }
 
   private commit(s: Stream, d: Digest, now = this.ctx.clock.nowMs()): void {
+    this.ctx.check(
+      d.typeSeq === s.head.typeSeq + 1 && s.active,
+      "a stream commits its head's next digest",
+      () => ({
+        stream: s.key,
+        head: s.head.typeSeq,
+        typeSeq: d.typeSeq,
+        active: s.active,
+      }),
+    );
     if (!this.deps.store.append(d, now)) this.ctx.metrics.inc("bus_store_refused_total");
     s.advance(d, now);
     this.delivery.committed(s, d);

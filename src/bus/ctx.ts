@@ -4,6 +4,7 @@ import type { Channels } from "./channels.js";
 import type { BusConfig } from "./config.js";
 import type { Digest } from "./digest.js";
 import type { InterestIndex } from "./interest.js";
+import type { BusInvariant } from "./invariants.js";
 import type { LogStore, Mark } from "./log-store.js";
 import type { Stream } from "./stream.js";
 
@@ -17,6 +18,8 @@ export interface BusCtx {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly store: LogStore;
+  /** Checks the bus's promises to itself (throws in the simulator). */
+  readonly check: BusInvariant;
   /** This node's own epoch (the store's). */
   readonly epoch: number;
   readonly channels: Channels;

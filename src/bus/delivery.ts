@@ -85,6 +85,18 @@ export class Delivery {
     for (const sub of this.byType.get(s.type) ?? []) if (!sub.pos.has(s.key)) this.attach(sub, s, true);
   }
 
+  /** Hands a subscription the next digest of a stream: its position only moves forward. */
+  private offer(sub: Subscription, key: string, d: Digest, live: boolean): void {
+    const at = sub.pos.get(key)?.typeSeq ?? 0;
+    this.ctx.check(d.typeSeq > at, "a subscription's position only moves forward", () => ({
+      sub: sub.id,
+      stream: key,
+      at,
+      typeSeq: d.typeSeq,
+    }));
+    sub.offer(key, d, live);
+  }
+
   /** A digest was committed (it is the stream's new head). */
   committed(s: Stream, d: Digest): void {
     for (const sub of this.byType.get(s.type) ?? []) {
@@ -92,7 +104,7 @@ export class Delivery {
       if (p === undefined) this.attach(sub, s, true);
       else if (p.typeSeq === d.typeSeq - 1) {
         if (s.epochs.length > 1 && this.waitsForOlder(sub, s)) this.scheduleFill(sub);
-        else sub.offer(s.key, d, true);
+        else this.offer(sub, s.key, d, true);
       } else if (p.typeSeq < d.typeSeq - 1) this.scheduleFill(sub);
     }
   }
@@ -270,7 +282,7 @@ export class Delivery {
           if (d.typeSeq > s.head.typeSeq) break;
           const q = sub.pos.get(key) ?? pos;
           if (d.typeSeq > q.typeSeq + 1) this.lose(sub, s, "UNRECOVERABLE", q.typeSeq + 1, d.typeSeq - 1);
-          sub.offer(key, d, false);
+          this.offer(sub, key, d, false);
         }
         const next = sub.pos.get(key) ?? pos;
         if (sub.closed || next.typeSeq <= pos.typeSeq || last.typeSeq >= s.head.typeSeq) break;

@@ -11,7 +11,19 @@ import {
   type ChannelOverlay,
   type Digest,
 } from "../../src/bus/index.js";
-import { BatchWriter, fastRecords, Kind, msgpackRecords, Stream, streamKey } from "../../src/bus/internal.js";
+import { Packr } from "msgpackr";
+import {
+  BatchWriter,
+  encodeDiscoverReq,
+  encodeDiscoverResp,
+  encodeSeekReq,
+  encodeSeekResp,
+  fastRecords,
+  Kind,
+  msgpackRecords,
+  Stream,
+  streamKey,
+} from "../../src/bus/internal.js";
 
 const cfg = DEFAULT_BUS_CONFIG;
 const d = (typeSeq: number, over: Partial<Digest> = {}): Digest => ({
@@ -275,5 +287,48 @@ describe("bus codec", () => {
     // Independent check: msgpackr reads the same records ([origin, type, epoch, seq, typeSeq, time, ...]).
     const recs = new Unpackr({ useRecords: false, mapsAsObjects: false }).unpackMultiple(bytes.subarray(1));
     expect((recs as unknown[][])[0]?.slice(3, 6)).toEqual([1, 1, 2 ** 53 - 1]);
+  });
+
+  it("seek and discovery messages round-trip; hostile ones are refused with a reason, never thrown", () => {
+    expect(decodeBusMessage(encodeSeekReq("n1", 7, "T", null, 0), cfg)).toEqual({
+      ok: true,
+      msg: { kind: "seek-req", origin: "n1", epoch: 7, type: "T", sinceAgoMs: null, afterTypeSeq: 0 },
+    });
+    expect(decodeBusMessage(encodeSeekResp(true, 5, 9, 20, 12), cfg)).toEqual({
+      ok: true,
+      msg: { kind: "seek-resp", found: true, afterTypeSeq: 5, afterSeq: 9, hwm: 20, liveTypeSeq: 12 },
+    });
+    expect(decodeBusMessage(encodeDiscoverReq(["a.B", "c.D"]), cfg)).toEqual({
+      ok: true,
+      msg: { kind: "discover-req", types: ["a.B", "c.D"] },
+    });
+    const head = { origin: "n1", epoch: 3, type: "a.B", hwm: 10, floor: 2, upTo: 0 };
+    expect(decodeBusMessage(encodeDiscoverResp([head]), cfg)).toEqual({
+      ok: true,
+      msg: { kind: "discover-resp", heads: [head] },
+    });
+    const packr = new Packr({ useRecords: false });
+    const raw = (kind: number, body: unknown) => new Uint8Array([kind, ...packr.pack(body)]);
+    const hostile: Array<[Uint8Array, string]> = [
+      [raw(Kind.SeekResp, [true, 5, 9, 20]), "malformed"], // a field short
+      [raw(Kind.SeekResp, [true, -1, 9, 20, 1]), "malformed"],
+      [raw(Kind.SeekReq, ["n1", -3, "T", null, null]), "malformed"],
+      [raw(Kind.DiscoverReq, "a.B"), "malformed"],
+      [raw(Kind.DiscoverReq, [7]), "malformed"],
+      [raw(Kind.DiscoverReq, ["bad\ntype"]), "limit"], // a string that is no type name
+      [
+        raw(
+          Kind.DiscoverReq,
+          Array.from({ length: cfg.maxInterestTypes + 1 }, (_, i) => `t${i}`),
+        ),
+        "limit",
+      ],
+      [raw(Kind.DiscoverResp, [["n1", 3, "a.B", 10, 2]]), "malformed"],
+      [raw(Kind.DiscoverResp, {}), "malformed"],
+      [new Uint8Array([Kind.DiscoverResp, 0xc1]), "malformed"],
+      [new Uint8Array([99]), "kind"],
+    ];
+    for (const [bytes, error] of hostile)
+      expect(decodeBusMessage(bytes, cfg), Buffer.from(bytes).toString("hex")).toEqual({ ok: false, error });
   });
 });

@@ -96,7 +96,14 @@ def publish_stream_request(overlay: str, batch: list[NewDigest]) -> gateway_pb2.
 
 
 def publish_result(r: gateway_pb2.PublishResponse) -> PublishResult:
-    return PublishResult(id=r.id, origin=r.origin, sequence=r.sequence, publish_time_ms=r.publish_time_ms)
+    return PublishResult(
+        id=r.id,
+        origin=r.origin,
+        sequence=r.sequence,
+        publish_time_ms=r.publish_time_ms,
+        epoch=r.epoch,
+        stream_sequence=r.stream_sequence,
+    )
 
 
 def cursor_to_proto(c: Cursor) -> types_pb2.Cursor:
@@ -181,7 +188,11 @@ def member(m: types_pb2.Member) -> Member:
 
 
 def member_event(e: types_pb2.MemberEvent) -> MemberEvent:
-    return MemberEvent(kind=_enum(MemberEventKind, e.kind), member=member(e.member), time_ms=e.time_ms)
+    return MemberEvent(
+        kind=_enum(MemberEventKind, e.kind),
+        member=member(e.member) if e.HasField("member") else None,
+        time_ms=e.time_ms,
+    )
 
 
 def list_members_request(

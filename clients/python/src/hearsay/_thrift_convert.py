@@ -75,7 +75,12 @@ def new_digest(d: NewDigest) -> Any:
 
 def publish_result(r: Any) -> PublishResult:
     return PublishResult(
-        id=r.id or "", origin=r.origin or "", sequence=r.sequence or 0, publish_time_ms=r.publishTimeMs or 0
+        id=r.id or "",
+        origin=r.origin or "",
+        sequence=r.sequence or 0,
+        publish_time_ms=r.publishTimeMs or 0,
+        epoch=r.epoch or 0,
+        stream_sequence=r.streamSequence or 0,
     )
 
 
@@ -160,7 +165,9 @@ def member(m: Any) -> Member:
 
 def member_event(e: Any) -> MemberEvent:
     return MemberEvent(
-        kind=_enum(MemberEventKind, e.kind), member=member(e.member or tt.Member()), time_ms=e.timeMs or 0
+        kind=_enum(MemberEventKind, e.kind),
+        member=member(e.member) if e.member is not None else None,
+        time_ms=e.timeMs or 0,
     )
 
 

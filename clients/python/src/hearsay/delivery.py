@@ -154,8 +154,13 @@ class PublishResult:
     id: str
     #: Node name of the gateway that accepted it.
     origin: str
+    #: The origin's sequence (across all types).
     sequence: int
     publish_time_ms: int
+    #: The origin's log epoch.
+    epoch: int = 0
+    #: Position in its stream (origin, epoch, type): what a cursor position names.
+    stream_sequence: int = 0
 
     def __str__(self) -> str:
         return self.id

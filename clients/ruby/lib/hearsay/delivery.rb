@@ -11,7 +11,12 @@ module Hearsay
   #   @return [Integer] gapless per origin, from 1
   # @!attribute [r] publish_time_ms
   #   @return [Integer] when the origin accepted it, Unix ms
-  PublishResult = Struct.new(:id, :origin, :sequence, :publish_time_ms, keyword_init: true) do
+  # @!attribute [r] epoch
+  #   @return [Integer] the origin's log epoch
+  # @!attribute [r] stream_sequence
+  #   @return [Integer] position in its stream (origin, epoch, type): what a cursor position names
+  PublishResult = Struct.new(:id, :origin, :sequence, :publish_time_ms, :epoch, :stream_sequence,
+                             keyword_init: true) do
     # @return [String] the digest id
     def to_s
       id

@@ -36,7 +36,8 @@ module Hearsay
     end
 
     def publish_result(r)
-      PublishResult.new(id: r.id, origin: r.origin, sequence: r.sequence, publish_time_ms: r.publish_time_ms)
+      PublishResult.new(id: r.id, origin: r.origin, sequence: r.sequence, publish_time_ms: r.publish_time_ms,
+                        epoch: r.epoch, stream_sequence: r.stream_sequence)
     end
 
     def subscribe_request(p)

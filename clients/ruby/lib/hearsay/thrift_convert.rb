@@ -35,7 +35,8 @@ module Hearsay
 
     def publish_result(r)
       PublishResult.new(id: r.id.to_s, origin: r.origin.to_s, sequence: r.sequence.to_i,
-                        publish_time_ms: r.publishTimeMs.to_i)
+                        publish_time_ms: r.publishTimeMs.to_i, epoch: r.epoch.to_i,
+                        stream_sequence: r.streamSequence.to_i)
     end
 
     def subscribe_request(p)

@@ -43,7 +43,13 @@ final class Convert {
   }
 
   static PublishResult publishResult(dev.hearsay.v1.PublishResponse r) {
-    return new PublishResult(r.getId(), r.getOrigin(), r.getSequence(), r.getPublishTimeMs());
+    return new PublishResult(
+        r.getId(),
+        r.getOrigin(),
+        r.getSequence(),
+        r.getPublishTimeMs(),
+        r.getEpoch(),
+        r.getStreamSequence());
   }
 
   static Member member(dev.hearsay.v1.Member m) {
@@ -59,7 +65,10 @@ final class Convert {
   }
 
   static MemberEvent memberEvent(dev.hearsay.v1.MemberEvent e) {
-    return new MemberEvent(byNumber(MemberEventKind.values(), e.getKindValue()), member(e.getMember()), e.getTimeMs());
+    return new MemberEvent(
+        byNumber(MemberEventKind.values(), e.getKindValue()),
+        e.hasMember() ? member(e.getMember()) : null,
+        e.getTimeMs());
   }
 
   static ServiceInstance service(dev.hearsay.v1.Service s) {
@@ -79,7 +88,10 @@ final class Convert {
     List<ServiceInstance> all = new ArrayList<>(e.getInstancesCount());
     for (dev.hearsay.v1.Service s : e.getInstancesList()) all.add(service(s));
     return new ServiceEvent(
-        byNumber(ServiceEventKind.values(), e.getKindValue()), service(e.getInstance()), all, e.getTimeMs());
+        byNumber(ServiceEventKind.values(), e.getKindValue()),
+        e.hasInstance() ? service(e.getInstance()) : null,
+        all,
+        e.getTimeMs());
   }
 
   static GapReason gapReason(int number) {

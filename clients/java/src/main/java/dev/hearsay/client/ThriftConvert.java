@@ -115,6 +115,8 @@ final class ThriftConvert {
         .setOrigin(str(r.getOrigin()))
         .setSequence(r.getSequence())
         .setPublishTimeMs(r.getPublishTimeMs())
+        .setEpoch(r.getEpoch())
+        .setStreamSequence(r.getStreamSequence())
         .build();
   }
 
