@@ -1,3 +1,4 @@
+import { shuffle } from "../transport/index.js";
 import { BUS_CHANNEL } from "./channels.js";
 import { decodeBusMessage, encodeSyncReq } from "./codec.js";
 import type { BusCtx } from "./ctx.js";
@@ -6,13 +7,15 @@ import { ZERO_MARK } from "./log-store.js";
 import type { Stream } from "./stream.js";
 import type { Subscription } from "./subscription.js";
 
-/** Peers asked for one stretch before what no node answered is reported lost: the origin, then two others. */
-const MAX_TRIES = 3;
+/** Nodes asked for one stretch before what none of them holds is reported lost: the origin, then four peers. */
+const MAX_PEERS = 4;
 
 interface Job {
   readonly sub: Subscription;
   readonly s: Stream;
   tries: number;
+  /** Interested peers to ask after the origin, in a random order (drawn on first need). */
+  peers: string[] | null;
   /** The lowest floor, above the position, of an asked node holding the stream (what all asked lack is below it). */
   lowestFloor: number;
   inFlight: boolean;
@@ -62,6 +65,7 @@ export class Backfill {
       sub,
       s,
       tries: 0,
+      peers: null,
       lowestFloor: Infinity,
       inFlight: false,
       queued: false,
@@ -109,6 +113,7 @@ export class Backfill {
       job.quietLead = false;
       if (to >= floor) return this.finish(job);
       job.tries = 0;
+      job.peers = null;
       job.lowestFloor = Infinity;
       return this.step(job);
     }
@@ -121,18 +126,21 @@ export class Backfill {
     this.ask(job, target, pos, Math.min(floor, pos + room));
   }
 
-  /** The origin first (if live), then random interested peers; undefined after MAX_TRIES. */
+  /** The origin first (if live), then up to MAX_PEERS distinct interested peers at random; undefined after. */
   private target(job: Job): string | undefined {
     const { ctx } = this;
     const { s } = job;
-    while (job.tries < MAX_TRIES) {
-      const t = job.tries++;
-      if (t === 0) {
-        if (ctx.interest.address(s.origin) !== undefined) return s.origin;
-        continue;
-      }
-      const peers = ctx.interest.interestedList(s.type).filter((n) => n !== ctx.self && n !== s.origin);
-      if (peers.length > 0) return peers[ctx.rng.int(peers.length)];
+    if (job.tries === 0) {
+      job.tries++;
+      if (ctx.interest.address(s.origin) !== undefined) return s.origin;
+    }
+    job.peers ??= shuffle(
+      ctx.interest.interestedList(s.type).filter((n) => n !== ctx.self && n !== s.origin),
+      ctx.rng,
+    ).slice(0, MAX_PEERS);
+    while (job.tries <= job.peers.length) {
+      const peer = job.peers[job.tries++ - 1] as string;
+      if (ctx.interest.address(peer) !== undefined) return peer;
     }
     return undefined;
   }
@@ -182,6 +190,7 @@ export class Backfill {
     if (at > pos) {
       job.quietLead = false;
       job.tries = 0;
+      job.peers = null;
       job.lowestFloor = Infinity;
       return this.step(job);
     }

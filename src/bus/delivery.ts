@@ -235,7 +235,11 @@ export class Delivery {
   private atHeads(sub: Subscription): boolean {
     for (const s of this.ctx.streams.values()) {
       if (!sub.types.has(s.type)) continue;
-      if (!s.active) return false;
+      // A stream no node answered a seek for within maxSeekWaitMs does not hold the marker back.
+      if (!s.active) {
+        if (this.complete(s)) continue;
+        return false;
+      }
       const p = sub.pos.get(s.key);
       if (p === undefined) return false;
       if (p.typeSeq === SKIP) continue;
