@@ -69,8 +69,10 @@ export class MemberDirectory {
 
   /**
    * Events for a watcher: CURRENT for each known member first when asked, then
-   * live changes. With a tag filter, a member that stops carrying the tags gets
-   * one last event (its new tags show it no longer matches), then no more.
+   * one SNAPSHOT_END (always, also without include_current: from there on the
+   * watcher misses no change), then live changes. With a tag filter, a member
+   * that stops carrying the tags gets one last event (its new tags show it no
+   * longer matches), then no more.
    */
   watch(req: WatchMembersRequest, emit: (e: MemberEvent) => void): () => void {
     const tags = checkTags(req.tags);
@@ -91,6 +93,11 @@ export class MemberDirectory {
         if (hasTags(m, tags)) emit(this.event(MemberEventKind.MEMBER_EVENT_KIND_CURRENT, m));
       }
     }
+    emit({
+      kind: MemberEventKind.MEMBER_EVENT_KIND_SNAPSHOT_END,
+      member: undefined,
+      timeMs: BigInt(this.nowMs()),
+    });
     return unsubscribe;
   }
 

@@ -80,7 +80,12 @@ export class ServiceDirectory {
     return this.catalog.list(filterOf(req.name, req.passingOnly, req.tags)).map(toService);
   }
 
-  /** CURRENT for every known instance first when asked, then every change of `name` (or all). */
+  /**
+   * CURRENT for every known instance first when asked, then one SNAPSHOT_END
+   * (always, also without include_current; its `instances` is every passing
+   * instance of `name`, or empty when watching all), then every change of
+   * `name` (or all).
+   */
   watch(req: WatchServicesRequest, emit: (e: ServiceEvent) => void): () => void {
     const name = req.name;
     const stop = this.catalog.onEvent((e) => {
@@ -99,6 +104,12 @@ export class ServiceDirectory {
         });
       }
     }
+    emit({
+      kind: ServiceEventKind.SERVICE_EVENT_KIND_SNAPSHOT_END,
+      instance: undefined,
+      instances: name ? this.passingOf(name) : [],
+      timeMs: BigInt(this.nowMs()),
+    });
     return stop;
   }
 

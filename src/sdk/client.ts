@@ -10,14 +10,7 @@ import {
   type RegisterDigestTypeResponse,
   type RegisterServiceResponse,
 } from "../gen/proto/hearsay/v1/gateway.js";
-import type {
-  DigestType,
-  Member,
-  MemberEvent,
-  MemberStatus,
-  Service,
-  ServiceEvent,
-} from "../gen/proto/hearsay/v1/types.js";
+import type { DigestType, Member, MemberStatus, Service } from "../gen/proto/hearsay/v1/types.js";
 import type { Codec } from "./codec.js";
 import {
   type Body,
@@ -27,7 +20,7 @@ import {
   toPublishResult,
 } from "./digest.js";
 import { FailedPrecondition, fromGrpcError, Internal } from "./errors.js";
-import { type Watch, watchMembers, type WatchMembersOptions } from "./members.js";
+import { watchMembers, type WatchMembersOptions } from "./members.js";
 import { Publisher, type PublisherOptions } from "./publisher.js";
 import {
   heartbeat,
@@ -37,6 +30,7 @@ import {
   watchServices,
   type WatchServicesOptions,
 } from "./services.js";
+import type { MemberWatch, ServiceWatch } from "./watch.js";
 import {
   type NamedSchema,
   schemaFromSource,
@@ -125,8 +119,12 @@ export class HearsayClient {
       .members;
   }
 
-  /** Membership events as they happen, reconnecting by itself; iterate with `for await`. */
-  watchMembers(opts: WatchMembersOptions = {}): Watch<MemberEvent> {
+  /**
+   * Membership events as they happen, reconnecting by itself; iterate with `for await`.
+   * The first event after the CURRENT ones (if asked for) is SNAPSHOT_END; `await
+   * w.snapshot()` reads up to it and resolves with the members known then.
+   */
+  watchMembers(opts: WatchMembersOptions = {}): MemberWatch {
     const w = watchMembers(
       (req) => this.stream(() => this.stub.watchMembers(req, this.metadata)),
       this.overlay,
@@ -204,8 +202,11 @@ export class HearsayClient {
       .services;
   }
 
-  /** Changes of service `name` (or all) as they happen, reconnecting by itself. */
-  watchServices(name = "", opts: WatchServicesOptions = {}): Watch<ServiceEvent> {
+  /**
+   * Changes of service `name` (or all) as they happen, reconnecting by itself; after the
+   * CURRENT events (if asked for) one SNAPSHOT_END, which `await w.snapshot()` reads up to.
+   */
+  watchServices(name = "", opts: WatchServicesOptions = {}): ServiceWatch {
     const w = watchServices(
       (req) => this.stream(() => this.stub.watchServices(req, this.metadata)),
       this.overlay,

@@ -24,6 +24,7 @@ export {
   type GapReasonName,
 } from "./subscription.js";
 export { type Watch, type WatchMembersOptions } from "./members.js";
+export { type SnapshotWatch, type MemberWatch, type ServiceWatch } from "./watch.js";
 export { type ServiceSpec, type ServiceRegistration, type WatchServicesOptions } from "./services.js";
 export { type ReconnectOptions, backoffDelayMs } from "./backoff.js";
 export {

@@ -4,6 +4,9 @@ import type { MemberEvent } from "../gen/proto/hearsay/v1/types.js";
 import type { ReconnectOptions } from "./backoff.js";
 import type { HearsayError } from "./errors.js";
 import { ResilientStream } from "./stream.js";
+import { MEMBER_SNAPSHOT, type MemberWatch, SnapshotWatchStream } from "./watch.js";
+
+export type { Watch } from "./watch.js";
 
 export interface WatchMembersOptions {
   /** Start with a CURRENT event for every known member. @default false */
@@ -18,25 +21,21 @@ export interface WatchMembersOptions {
   onRetry?: (err: HearsayError, attempt: number, delayMs: number) => void;
 }
 
-/** A stream of events the consumer iterates with `for await` and ends with close() or an AbortSignal. */
-export interface Watch<T> extends AsyncIterable<T> {
-  close(): void;
-}
-
 /** Events held before the SDK stops reading. */
 const MAX_QUEUED_EVENTS = 1_024;
 
 /**
  * Membership events as they happen. Events during a disconnection are not
  * replayed by the gateway, so after a reconnect the watch asks again with
- * include_current: a CURRENT event per member re-syncs the consumer.
+ * include_current: a CURRENT event per member, then SNAPSHOT_END, re-syncs
+ * the consumer (a member it holds that the re-sync did not name is gone).
  */
 export function watchMembers(
   open: (req: WatchMembersRequest) => grpc.ClientReadableStream<MemberEvent>,
   overlay: string,
   opts: WatchMembersOptions,
-  onEnd: (w: Watch<MemberEvent>) => void,
-): Watch<MemberEvent> {
+  onEnd: (w: MemberWatch) => void,
+): MemberWatch {
   let opened = 0;
   const stream: ResilientStream<MemberEvent> = new ResilientStream<MemberEvent>({
     open: () =>
@@ -53,7 +52,8 @@ export function watchMembers(
     signal: opts.signal,
     onRetry: opts.onRetry,
     // Deferred: with an already aborted signal this runs inside the constructor.
-    onEnd: () => queueMicrotask(() => onEnd(stream)),
+    onEnd: () => queueMicrotask(() => onEnd(watch)),
   });
-  return stream;
+  const watch = new SnapshotWatchStream(stream, MEMBER_SNAPSHOT);
+  return watch;
 }

@@ -3,8 +3,8 @@ import type { WatchServicesRequest } from "../gen/proto/hearsay/v1/gateway.js";
 import type { Service, ServiceEvent } from "../gen/proto/hearsay/v1/types.js";
 import type { ReconnectOptions } from "./backoff.js";
 import type { HearsayError } from "./errors.js";
-import type { Watch } from "./members.js";
 import { ResilientStream } from "./stream.js";
+import { SERVICE_SNAPSHOT, type ServiceWatch, SnapshotWatchStream } from "./watch.js";
 
 export interface ServiceSpec {
   /** Service name, e.g. "kafka". */
@@ -121,16 +121,17 @@ export function heartbeat(
 /**
  * Service events as they happen. Like member watches, events during a
  * disconnection are not replayed: after a reconnect the watch asks again
- * with include_current, and each event carries every passing instance of
- * the watched name, so a consumer can always reconfigure from one event.
+ * with include_current (CURRENT events, then SNAPSHOT_END), and each event
+ * carries every passing instance of the watched name, so a consumer can
+ * always reconfigure from one event.
  */
 export function watchServices(
   open: (req: WatchServicesRequest) => grpc.ClientReadableStream<ServiceEvent>,
   overlay: string,
   name: string,
   opts: WatchServicesOptions,
-  onEnd: (w: Watch<ServiceEvent>) => void,
-): Watch<ServiceEvent> {
+  onEnd: (w: ServiceWatch) => void,
+): ServiceWatch {
   let opened = 0;
   const stream: ResilientStream<ServiceEvent> = new ResilientStream<ServiceEvent>({
     open: () => open({ overlay, name, includeCurrent: opened++ > 0 || (opts.includeCurrent ?? false) }),
@@ -140,7 +141,8 @@ export function watchServices(
     maxQueued: MAX_QUEUED_EVENTS,
     signal: opts.signal,
     onRetry: opts.onRetry,
-    onEnd: () => queueMicrotask(() => onEnd(stream)),
+    onEnd: () => queueMicrotask(() => onEnd(watch)),
   });
-  return stream;
+  const watch = new SnapshotWatchStream(stream, SERVICE_SNAPSHOT);
+  return watch;
 }

@@ -27,7 +27,10 @@ it("cursor resume from the local log: after the cursor, expired part as a gap, e
   c.sim.runFor("100ms");
   expect(seqs(recent)).toEqual(range(41, 50));
   expect(old.gaps).toMatchObject([
-    { reason: "RETENTION_EXPIRED", ranges: [{ origin: "n1", epoch: bus.epoch, type: "T", fromSeq: 11, toSeq: 30 }] },
+    {
+      reason: "RETENTION_EXPIRED",
+      ranges: [{ origin: "n1", epoch: bus.epoch, type: "T", fromSeq: 11, toSeq: 30 }],
+    },
   ]);
   expect(old.gaps[0]?.resumeFrom.positions).toEqual([
     { origin: "n1", type: "T", epoch: bus.epoch, sequence: 30 },

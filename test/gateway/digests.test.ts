@@ -262,7 +262,8 @@ describe("publish and subscribe across three gateways", () => {
       body: { $case: "json", json: '{"text":"hi","sentAtMs":"9007199254740993"}' },
       headers: {},
     });
-    expect(r.id).toBe(`d-g1:${r.sequence}`);
+    expect(r.id).toBe(`d-g1:${r.epoch}:${r.sequence}`);
+    expect(r.streamSequence).toBeGreaterThan(0n);
   });
 
   it("names the index of the refused digest in a stream, keeping the ones before", async () => {

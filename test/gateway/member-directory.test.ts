@@ -38,9 +38,40 @@ describe("MemberDirectory.watch with a tag filter", () => {
     t.change("reap", "b", { role: "broker" });
     expect(seen.map((e) => [e.kind, e.member?.name, e.member?.tags.role])).toEqual([
       [MemberEventKind.MEMBER_EVENT_KIND_CURRENT, "a", "broker"],
+      [MemberEventKind.MEMBER_EVENT_KIND_SNAPSHOT_END, undefined, undefined],
       [MemberEventKind.MEMBER_EVENT_KIND_UPDATE, "b", "broker"],
       [MemberEventKind.MEMBER_EVENT_KIND_UPDATE, "a", "web"],
       [MemberEventKind.MEMBER_EVENT_KIND_REAP, "b", "broker"],
+    ]);
+  });
+});
+
+describe("MemberDirectory.watch snapshot end", () => {
+  it("comes once, after the CURRENT events; alone for an empty set and without include_current", () => {
+    const t = new Table();
+    t.change("join", "a", { role: "broker" });
+    const d = new MemberDirectory(t, () => 7, 1);
+    const kinds = (req: { includeCurrent: boolean; tags: Record<string, string> }) => {
+      const seen: MemberEvent[] = [];
+      const stop = d.watch({ overlay: "", ...req }, (e) => seen.push(e));
+      t.change("update", "a", { role: "broker" });
+      stop();
+      return seen.map((e) => [e.kind, e.member?.name]);
+    };
+    const { CURRENT, SNAPSHOT_END, UPDATE } = {
+      CURRENT: MemberEventKind.MEMBER_EVENT_KIND_CURRENT,
+      SNAPSHOT_END: MemberEventKind.MEMBER_EVENT_KIND_SNAPSHOT_END,
+      UPDATE: MemberEventKind.MEMBER_EVENT_KIND_UPDATE,
+    };
+    expect(kinds({ includeCurrent: true, tags: {} })).toEqual([
+      [CURRENT, "a"],
+      [SNAPSHOT_END, undefined],
+      [UPDATE, "a"],
+    ]);
+    expect(kinds({ includeCurrent: true, tags: { role: "web" } })).toEqual([[SNAPSHOT_END, undefined]]);
+    expect(kinds({ includeCurrent: false, tags: {} })).toEqual([
+      [SNAPSHOT_END, undefined],
+      [UPDATE, "a"],
     ]);
   });
 });

@@ -74,18 +74,21 @@ describe("services over gRPC, across 3 gateways", () => {
       expect(await c.services("nothing")).toEqual([]);
       c.close();
     }
-    await until("two REGISTERED events", async () => events.length >= 2);
+    await until("two REGISTERED events", async () => events.length >= 3);
+    // Nothing registered when the watch began: the snapshot end came at once, empty.
     expect(events.map((e) => e.kind)).toEqual([
+      ServiceEventKind.SERVICE_EVENT_KIND_SNAPSHOT_END,
       ServiceEventKind.SERVICE_EVENT_KIND_REGISTERED,
       ServiceEventKind.SERVICE_EVENT_KIND_REGISTERED,
     ]);
-    expect(events[1]!.instances.map((s) => s.id)).toEqual(["s-a1:zk:2181", "zk-b"]);
+    expect(events[0]).toMatchObject({ instance: undefined, instances: [] });
+    expect(events[2]!.instances.map((s) => s.id)).toEqual(["s-a1:zk:2181", "zk-b"]);
 
     expect(await reg.deregister()).toBe(true);
     expect(await c1.deregisterService("zk", "s-a1:zk:2181")).toBe(false);
-    await until("DEREGISTERED on a3", async () => events.length >= 3);
-    expect(events[2]).toMatchObject({ kind: ServiceEventKind.SERVICE_EVENT_KIND_DEREGISTERED });
-    expect(events[2]!.instances.map((s) => s.id)).toEqual(["zk-b"]);
+    await until("DEREGISTERED on a3", async () => events.length >= 4);
+    expect(events[3]).toMatchObject({ kind: ServiceEventKind.SERVICE_EVENT_KIND_DEREGISTERED });
+    expect(events[3]!.instances.map((s) => s.id)).toEqual(["zk-b"]);
     expect(await c1.deregisterService("zk", "zk-b")).toBe(true);
     c1.close();
     c3.close();
@@ -181,8 +184,10 @@ describe("services over Thrift", () => {
       kind: number;
       instances: unknown[];
     }>;
-    expect(events.map((e) => e.kind)).toEqual([2]);
-    expect(events[0]!.instances).toHaveLength(1);
+    // SNAPSHOT_END (6) of the empty current set, then REGISTERED (2).
+    expect(events.map((e) => e.kind)).toEqual([6, 2]);
+    expect(events[0]!.instances).toHaveLength(0);
+    expect(events[1]!.instances).toHaveLength(1);
     expect(await client.deregisterService!("", "", "kafka", "s-a2:kafka:9092")).toBe(true);
     const more = (await client.pollServices!("", watchId, 10, 2000)) as Array<{ kind: number }>;
     expect(more.map((e) => e.kind)).toEqual([4]);
@@ -196,13 +201,20 @@ describe("services over Thrift", () => {
     })) as string;
     const current = (await client.pollMembers!("", memberWatch, 10, 1000)) as Array<{
       kind: number;
-      member: { name: string };
+      member: { name: string } | null;
     }>;
-    expect(current.map((e) => [e.kind, e.member.name]).sort()).toEqual([
+    expect(
+      current
+        .slice(0, 3)
+        .map((e) => [e.kind, e.member?.name])
+        .sort(),
+    ).toEqual([
       [1, "s-a1"],
       [1, "s-a2"],
       [1, "s-a3"],
     ]);
+    // Then SNAPSHOT_END (9), about no member.
+    expect(current.slice(3).map((e) => [e.kind, e.member ?? null])).toEqual([[9, null]]);
     await client.unsubscribe!("", memberWatch);
     close();
   });
@@ -245,8 +257,10 @@ describe("a failed node's services", () => {
     const tookMs = Date.now() - t0;
     const c3 = connect({ address: a3.grpc });
     await until("doomed gone on a3", async () => (await c3.services("doomed")).length === 0, 5_000);
-    await until("EXPIRED event", async () => events.length >= 1);
-    expect(events[0]).toMatchObject({ kind: ServiceEventKind.SERVICE_EVENT_KIND_EXPIRED, instances: [] });
+    const expired = () => events.find((e) => e.kind === ServiceEventKind.SERVICE_EVENT_KIND_EXPIRED);
+    await until("EXPIRED event", async () => expired() !== undefined);
+    expect(events[0]!.kind).toBe(ServiceEventKind.SERVICE_EVENT_KIND_SNAPSHOT_END);
+    expect(expired()).toMatchObject({ instances: [] });
     // local profile: suspicion timeout of a few probe intervals plus detection.
     expect(tookMs).toBeLessThan(15_000);
     c1.close();

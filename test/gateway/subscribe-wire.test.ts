@@ -23,7 +23,16 @@ function proto(d: BusDigest, json: string | undefined): Digest {
 }
 
 const digests: BusDigest[] = [
-  { type: "a.B", payload: new Uint8Array([1, 2, 3]), origin: "n1", epoch: 1, seq: 1, typeSeq: 1, publishTimeMs: 0, headers: {} },
+  {
+    type: "a.B",
+    payload: new Uint8Array([1, 2, 3]),
+    origin: "n1",
+    epoch: 1,
+    seq: 1,
+    typeSeq: 1,
+    publishTimeMs: 0,
+    headers: {},
+  },
   {
     type: "t".repeat(200),
     payload: new Uint8Array(300).fill(7),

@@ -39,9 +39,12 @@ describe("watchMembers", () => {
     const loop = (async () => {
       for await (const e of c.watchMembers({ includeCurrent: true, tags: { role: "seed" } })) events.push(e);
     })();
-    await until(() => events.length >= 1, 5_000, "CURRENT");
+    await until(() => events.length >= 2, 5_000, "CURRENT and SNAPSHOT_END");
     c.close();
     await loop;
-    expect(events.map((e) => e.member?.name)).toEqual(["w-a1"]);
+    expect(events.map((e) => [e.kind, e.member?.name])).toEqual([
+      [MemberEventKind.MEMBER_EVENT_KIND_CURRENT, "w-a1"],
+      [MemberEventKind.MEMBER_EVENT_KIND_SNAPSHOT_END, undefined],
+    ]);
   });
 });

@@ -73,6 +73,7 @@ def test_members_and_services(cluster: Cluster) -> None:
                 e = await watch.get(10)
                 assert e is not None and e.kind == hearsay.MemberEventKind.CURRENT
             async with c.watch_services(name) as watch:
+                assert await watch.wait_snapshot() == []  # nothing yet, and the watch is in place
                 s = await c.register_service(name, 7000, ttl_ms=1_500)
                 e = await watch.get(20)
                 assert e is not None and e.instance is not None and e.instance.id == s.id

@@ -1,6 +1,6 @@
 // What an application does with the TypeScript SDK: register its own digest
 // type, subscribe, publish (one by one and batched), watch members.
-import { connect, type DigestDelivery, MemberEventKind } from "../../../src/sdk/index.js";
+import { connect, type DigestDelivery } from "../../../src/sdk/index.js";
 import { type Hello, HELLO_PROTO, HELLO_TYPE, helloCodec } from "./hello-codec.js";
 
 const say = (line: string) => console.log(`typescript sample: ${line}`);
@@ -44,11 +44,9 @@ export async function tour(address: string): Promise<void> {
       say(`received ${d.id} from ${d.origin}: ${d.message?.text} #${d.message?.n} (json ${d.json})`);
     if (got.length < 5) throw new Error(`received ${got.length} of 5 digests`);
 
-    const names: string[] = [];
-    for await (const e of client.watchMembers({ includeCurrent: true, signal: ac.signal })) {
-      if (e.kind === MemberEventKind.MEMBER_EVENT_KIND_CURRENT) names.push(e.member?.name ?? "?");
-      if (names.length >= (await client.members()).length) break;
-    }
+    const watch = client.watchMembers({ includeCurrent: true, signal: ac.signal });
+    const names = (await watch.snapshot()).map((m) => m.name);
+    watch.close();
     say(`members (watchMembers, current): ${names.join(", ")}`);
   } finally {
     clearTimeout(timeout);

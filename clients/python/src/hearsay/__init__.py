@@ -55,7 +55,7 @@ from hearsay.publisher import Publisher, PublishFuture
 from hearsay.registry import DigestType, RegisteredType, SchemaFormat
 from hearsay.services import Service, ServiceEvent, ServiceEventKind, ServiceHealth
 from hearsay.subscription import BackgroundSubscription, Subscription
-from hearsay.watch import Watch
+from hearsay.watch import MemberWatch, ServiceWatch, Watch
 
 __version__ = "0.1.0"
 
@@ -94,6 +94,8 @@ __all__ = [
     "ServiceEventKind",
     "ServiceHealth",
     "Watch",
+    "MemberWatch",
+    "ServiceWatch",
     "HearsayError",
     "Cancelled",
     "InvalidArgument",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from hearsay._backoff import ReconnectOptions
 from hearsay._checks import bool_arg, name_arg, reconnect_options
@@ -12,11 +12,13 @@ from hearsay._directory_args import current_on_reopen, kept_service, service_key
 from hearsay._service_keeper import ServiceKeeper
 from hearsay._stream import ResilientStream, RetryHook, StreamSpec
 from hearsay._wire import Wire
-from hearsay.members import Member, MemberEvent, MemberStatus
-from hearsay.services import Service, ServiceEvent
-from hearsay.watch import Watch
+from hearsay.members import Member, MemberStatus
+from hearsay.services import Service
+from hearsay.watch import MemberWatch, ServiceWatch, Watch
 
 __all__ = ["DirectoryMixin"]
+
+W = TypeVar("W", bound=Watch[Any])
 
 #: Events a watch buffers before it stops reading.
 MAX_QUEUED_EVENTS = 1_024
@@ -48,16 +50,18 @@ class DirectoryMixin:
         tags: Mapping[str, str] | None = None,
         reconnect: bool | ReconnectOptions = True,
         on_retry: RetryHook | None = None,
-    ) -> Watch[MemberEvent]:
-        """Membership events as they happen (after a CURRENT event per known member when
-        include_current); after a reconnect CURRENT events are sent again."""
+    ) -> MemberWatch:
+        """Membership events as they happen: a CURRENT event per known member when
+        include_current, then SNAPSHOT_END (watch.wait_snapshot() reads up to it and
+        answers those members), then changes; after a reconnect CURRENT events and
+        SNAPSHOT_END are sent again."""
         bool_arg(include_current, "include_current")
         filters = check_headers(tags, "tags")
         wire = self._live()
         open_call = current_on_reopen(
             include_current, lambda current: wire.watch_members(self._overlay, current, filters)
         )
-        return self._watch(open_call, wire.member_events, reconnect, on_retry, "members")
+        return self._watch(MemberWatch, open_call, wire.member_events, reconnect, on_retry, "members")
 
     # -- services ---------------------------------------------------------------------
 
@@ -106,24 +110,26 @@ class DirectoryMixin:
         include_current: bool = True,
         reconnect: bool | ReconnectOptions = True,
         on_retry: RetryHook | None = None,
-    ) -> Watch[ServiceEvent]:
-        """Catalog changes of service `name` ("" = all), each with every passing instance."""
+    ) -> ServiceWatch:
+        """Catalog changes of service `name` ("" = all), each with every passing instance;
+        first CURRENT events (include_current) and SNAPSHOT_END, as for watch_members."""
         name_arg(name, "name", allow_empty=True)
         bool_arg(include_current, "include_current")
         wire = self._live()
         open_call = current_on_reopen(
             include_current, lambda current: wire.watch_services(self._overlay, name, current)
         )
-        return self._watch(open_call, wire.service_events, reconnect, on_retry, f"services {name or '*'}")
+        return self._watch(ServiceWatch, open_call, wire.service_events, reconnect, on_retry, f"services {name or '*'}")
 
     def _watch(
         self,
+        cls: type[W],
         open_call: Callable[[], Any],
         events: Callable[[Any], list[Any]],
         reconnect: bool | ReconnectOptions,
         on_retry: RetryHook | None,
         what: str,
-    ) -> Watch[Any]:
+    ) -> W:
         spec = StreamSpec(
             open=open_call,
             handle=events,
@@ -134,4 +140,4 @@ class DirectoryMixin:
             on_retry=on_retry,
             name=f"hearsay-watch {what}",
         )
-        return Watch(self._stream(spec), what)
+        return cls(self._stream(spec), what)

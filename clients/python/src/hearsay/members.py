@@ -37,6 +37,9 @@ class MemberEventKind(IntEnum):
     LEAVE = 7
     #: A dead or left member was forgotten.
     REAP = 8
+    #: Once after the CURRENT events (also when there were none; first without
+    #: include_current), before any live event: the set is complete. No member.
+    SNAPSHOT_END = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,7 @@ class Member:
 @dataclass(frozen=True, slots=True)
 class MemberEvent:
     kind: MemberEventKind
-    #: The member's state after the event.
-    member: Member
+    #: The member's state after the event; None for SNAPSHOT_END.
+    member: Member | None
     #: When the gateway observed the event, Unix epoch ms.
     time_ms: int

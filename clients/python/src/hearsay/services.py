@@ -28,6 +28,10 @@ class ServiceEventKind(IntEnum):
     DEREGISTERED = 4
     #: Removed because its TTL lapsed, its client's session ended, or its node failed or left.
     EXPIRED = 5
+    #: Once after the CURRENT events (also when there were none; first without
+    #: include_current), before any live event: the set is complete. No instance;
+    #: `instances` as for the watched name (empty when watching every service).
+    SNAPSHOT_END = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,7 @@ class Service:
 @dataclass(frozen=True, slots=True)
 class ServiceEvent:
     kind: ServiceEventKind
-    #: The instance the event is about.
+    #: The instance the event is about; None for SNAPSHOT_END.
     instance: Service | None
     #: Every passing instance of the watched name after this event.
     instances: tuple[Service, ...]

@@ -66,8 +66,10 @@ module Hearsay
         run_stream(track(sub), &block)
       end
 
-      # Membership events as they happen, reconnecting by itself (after a
-      # reconnect, `:current` events for every member re-sync you).
+      # Membership events as they happen, reconnecting by itself: `:current`
+      # events (when asked for), one `:snapshot_end`, then changes (after a
+      # reconnect, `:current` events and `:snapshot_end` again re-sync you).
+      # {Watch#wait_snapshot} returns the members known when it began.
       # @param include_current [Boolean] start with a `:current` event per known member
       # @param tags [Hash{String=>String}] only members carrying all of these
       # @yieldparam event [Hearsay::MemberEvent]
@@ -77,14 +79,16 @@ module Hearsay
         tags = check_tags(tags)
         watch = Watch.new("hearsay-watch-members", include_current: include_current ? true : false,
                                                    reconnect: Backoff.from(reconnect), on_retry: on_retry,
-                                                   on_end: ->(w) { untrack(w) }) do |current|
+                                                   on_end: ->(w) { untrack(w) },
+                                                   snapshot: SnapshotFold::MEMBERS) do |current|
           @adapter.open_member_watch(@overlay, current, tags)
         end
         run_stream(track(watch), &block)
       end
 
       # Service catalog changes for one service name (or all) as they happen;
-      # each event carries every passing instance of that name after it.
+      # each event carries every passing instance of that name after it. As
+      # for members: `:current` events, one `:snapshot_end`, then changes.
       # @param name [String, nil] service name; nil = all services
       # @param include_current [Boolean] start with a `:current` event per known instance
       # @yieldparam event [Hearsay::ServiceEvent]
@@ -94,7 +98,8 @@ module Hearsay
         name = service_name(name, allow_nil: true)
         watch = Watch.new("hearsay-watch-services", include_current: include_current ? true : false,
                                                     reconnect: Backoff.from(reconnect), on_retry: on_retry,
-                                                    on_end: ->(w) { untrack(w) }) do |current|
+                                                    on_end: ->(w) { untrack(w) },
+                                                    snapshot: SnapshotFold::SERVICES) do |current|
           @adapter.open_service_watch(@overlay, name, current)
         end
         run_stream(track(watch), &block)

@@ -5,7 +5,8 @@ module Hearsay
   MEMBER_STATUSES = { 1 => :alive, 2 => :suspect, 3 => :dead, 4 => :left }.freeze
   # Member event kinds by their number.
   MEMBER_EVENT_KINDS = {
-    1 => :current, 2 => :join, 3 => :update, 4 => :suspect, 5 => :alive, 6 => :fail, 7 => :leave, 8 => :reap
+    1 => :current, 2 => :join, 3 => :update, 4 => :suspect, 5 => :alive, 6 => :fail, 7 => :leave, 8 => :reap,
+    9 => :snapshot_end
   }.freeze
 
   # A node of the overlay as the local gateway sees it.
@@ -38,9 +39,11 @@ module Hearsay
   #
   # @!attribute [r] kind
   #   @return [Symbol] :current (sent first when asked, and after a reconnect),
-  #     :join, :update, :suspect, :alive, :fail, :leave, :reap
+  #     :snapshot_end (once after them, also when there were none; first
+  #     without include_current), :join, :update, :suspect, :alive, :fail,
+  #     :leave, :reap
   # @!attribute [r] member
-  #   @return [Hearsay::Member] its state after the event
+  #   @return [Hearsay::Member, nil] its state after the event; nil for :snapshot_end
   # @!attribute [r] time_ms
   #   @return [Integer] when the gateway observed it, Unix ms
   MemberEvent = Struct.new(:kind, :member, :time_ms, keyword_init: true)

@@ -4,7 +4,9 @@ module Hearsay
   # Service health by its number in types.proto / hearsay.thrift.
   SERVICE_HEALTH = { 1 => :passing, 2 => :critical }.freeze
   # Service event kinds by their number.
-  SERVICE_EVENT_KINDS = { 1 => :current, 2 => :registered, 3 => :updated, 4 => :deregistered, 5 => :expired }.freeze
+  SERVICE_EVENT_KINDS = {
+    1 => :current, 2 => :registered, 3 => :updated, 4 => :deregistered, 5 => :expired, 6 => :snapshot_end
+  }.freeze
 
   # One registered instance of a service.
   #
@@ -37,9 +39,11 @@ module Hearsay
   # What happened to a service instance.
   #
   # @!attribute [r] kind
-  #   @return [Symbol] :current, :registered, :updated, :deregistered, :expired
+  #   @return [Symbol] :current, :snapshot_end (once after the :current
+  #     events, also when there were none; first without include_current),
+  #     :registered, :updated, :deregistered, :expired
   # @!attribute [r] instance
-  #   @return [Hearsay::Service] the instance the event is about
+  #   @return [Hearsay::Service, nil] the instance the event is about; nil for :snapshot_end
   # @!attribute [r] instances
   #   @return [Array<Hearsay::Service>] every passing instance of that name after the event
   # @!attribute [r] time_ms

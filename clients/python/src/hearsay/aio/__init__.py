@@ -15,5 +15,6 @@ Same concepts, names and errors as the threaded hearsay.Client.
 
 from hearsay.aio.client import AsyncClient, connect
 from hearsay.aio.subscription import AsyncSubscription, AsyncWatch
+from hearsay.aio.watch import AsyncMemberWatch, AsyncServiceWatch
 
-__all__ = ["connect", "AsyncClient", "AsyncSubscription", "AsyncWatch"]
+__all__ = ["connect", "AsyncClient", "AsyncSubscription", "AsyncWatch", "AsyncMemberWatch", "AsyncServiceWatch"]

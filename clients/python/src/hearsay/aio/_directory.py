@@ -16,12 +16,14 @@ from hearsay._stream import RetryHook
 from hearsay.aio._service_keeper import KeptService
 from hearsay.aio._stream import AsyncStream
 from hearsay.aio.subscription import AsyncWatch
-from hearsay.members import Member, MemberEvent, MemberStatus
-from hearsay.services import Service, ServiceEvent
+from hearsay.aio.watch import AsyncMemberWatch, AsyncServiceWatch
+from hearsay.members import Member, MemberStatus
+from hearsay.services import Service
 
 __all__ = ["AsyncDirectoryMixin"]
 
 T = TypeVar("T")
+W = TypeVar("W", bound=AsyncWatch[Any])
 
 
 class AsyncDirectoryMixin:
@@ -53,7 +55,8 @@ class AsyncDirectoryMixin:
         tags: Mapping[str, str] | None = None,
         reconnect: bool | ReconnectOptions = True,
         on_retry: RetryHook | None = None,
-    ) -> AsyncWatch[MemberEvent]:
+    ) -> AsyncMemberWatch:
+        """As hearsay.Client.watch_members; `await watch.wait_snapshot()` answers the members."""
         bool_arg(include_current, "include_current")
         filters = check_headers(tags, "tags")
         stub = self._stub()
@@ -64,7 +67,11 @@ class AsyncDirectoryMixin:
             )
 
         return self._watch(
-            current_on_reopen(include_current, open_with), lambda e: [cv.member_event(e)], reconnect, on_retry
+            AsyncMemberWatch,
+            current_on_reopen(include_current, open_with),
+            lambda e: [cv.member_event(e)],
+            reconnect,
+            on_retry,
         )
 
     # -- services -------------------------------------------------------------------------
@@ -114,7 +121,8 @@ class AsyncDirectoryMixin:
         include_current: bool = True,
         reconnect: bool | ReconnectOptions = True,
         on_retry: RetryHook | None = None,
-    ) -> AsyncWatch[ServiceEvent]:
+    ) -> AsyncServiceWatch:
+        """As hearsay.Client.watch_services; `await watch.wait_snapshot()` answers the instances."""
         name_arg(name, "name", allow_empty=True)
         stub = self._stub()
 
@@ -124,12 +132,21 @@ class AsyncDirectoryMixin:
             )
 
         return self._watch(
-            current_on_reopen(include_current, open_with), lambda e: [cv.service_event(e)], reconnect, on_retry
+            AsyncServiceWatch,
+            current_on_reopen(include_current, open_with),
+            lambda e: [cv.service_event(e)],
+            reconnect,
+            on_retry,
         )
 
     def _watch(
-        self, open_call: Any, handle: Any, reconnect: bool | ReconnectOptions, on_retry: RetryHook | None
-    ) -> AsyncWatch[Any]:
+        self,
+        cls: type[W],
+        open_call: Any,
+        handle: Any,
+        reconnect: bool | ReconnectOptions,
+        on_retry: RetryHook | None,
+    ) -> W:
         stream: AsyncStream[Any] = AsyncStream(open_call, handle, reconnect_options(reconnect), 0, on_retry)
         self._streams.add(stream)
-        return AsyncWatch(stream)
+        return cls(stream)

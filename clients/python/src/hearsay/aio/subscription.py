@@ -112,15 +112,19 @@ class AsyncSubscription:
 
 
 class AsyncWatch(Generic[T]):
-    """`async for e in watch:` yields MemberEvent or ServiceEvent items; CURRENT events are
+    """`async for e in watch:` yields MemberEvent or ServiceEvent items: CURRENT ones (with
+    include_current), one SNAPSHOT_END, then changes; CURRENT events and SNAPSHOT_END are
     re-sent after a reconnect."""
 
     def __init__(self, stream: AsyncStream[T]) -> None:
         self._stream = stream
 
+    async def _next(self) -> T | None:
+        return await self._stream.next()
+
     async def get(self, timeout: float | None = None) -> T | None:
         try:
-            return await asyncio.wait_for(self._stream.next(), timeout)
+            return await asyncio.wait_for(self._next(), timeout)
         except TimeoutError:
             raise TimeoutError(f"no event within {timeout:g} s") from None
 
@@ -128,7 +132,7 @@ class AsyncWatch(Generic[T]):
         return self
 
     async def __anext__(self) -> T:
-        e = await self._stream.next()
+        e = await self._next()
         if e is None:
             raise StopAsyncIteration
         return e

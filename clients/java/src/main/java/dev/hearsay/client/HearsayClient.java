@@ -266,12 +266,16 @@ public final class HearsayClient implements AutoCloseable {
     return out;
   }
 
-  /** Membership events as they happen, on the watch's own thread; reconnects by itself. */
-  public Watch watchMembers(StreamListener<MemberEvent> listener) {
+  /**
+   * Membership events as they happen, on the watch's own thread; reconnects by itself.
+   * CURRENT events (with includeCurrent), then one SNAPSHOT_END, then changes; {@link
+   * Watch#snapshot()} completes with the members known when the watch began.
+   */
+  public Watch<Member> watchMembers(StreamListener<MemberEvent> listener) {
     return watchMembers(WatchOptions.DEFAULTS, listener);
   }
 
-  public Watch watchMembers(WatchOptions options, StreamListener<MemberEvent> listener) {
+  public Watch<Member> watchMembers(WatchOptions options, StreamListener<MemberEvent> listener) {
     Args.notNull(options, "options");
     Backend b = open();
     return Watch.start(
@@ -285,6 +289,7 @@ public final class HearsayClient implements AutoCloseable {
                     .putAllTags(options.tags())
                     .build()),
         Convert::memberEvent,
+        SnapshotFold.MEMBERS,
         options,
         listener);
   }
@@ -335,12 +340,16 @@ public final class HearsayClient implements AutoCloseable {
     return out;
   }
 
-  /** Catalog changes of service {@code name} (empty = all) as they happen; reconnects by itself. */
-  public Watch watchServices(String name, StreamListener<ServiceEvent> listener) {
+  /**
+   * Catalog changes of service {@code name} (empty = all) as they happen; reconnects by
+   * itself. As for members: CURRENT events, one SNAPSHOT_END, then changes.
+   */
+  public Watch<ServiceInstance> watchServices(String name, StreamListener<ServiceEvent> listener) {
     return watchServices(name, WatchOptions.DEFAULTS, listener);
   }
 
-  public Watch watchServices(String name, WatchOptions options, StreamListener<ServiceEvent> listener) {
+  public Watch<ServiceInstance> watchServices(
+      String name, WatchOptions options, StreamListener<ServiceEvent> listener) {
     Args.notNull(name, "name");
     Args.notNull(options, "options");
     Backend b = open();
@@ -355,6 +364,7 @@ public final class HearsayClient implements AutoCloseable {
                     .setIncludeCurrent(opened > 0 || options.includeCurrent())
                     .build()),
         Convert::serviceEvent,
+        SnapshotFold.SERVICES,
         options,
         listener);
   }

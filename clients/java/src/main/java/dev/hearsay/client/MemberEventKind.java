@@ -14,5 +14,10 @@ public enum MemberEventKind {
   FAIL,
   LEAVE,
   /** A dead or left member was forgotten. */
-  REAP
+  REAP,
+  /**
+   * Once after the CURRENT events (also when there were none; first of all without
+   * includeCurrent), before any live event: the set is complete. No member.
+   */
+  SNAPSHOT_END
 }

@@ -6,7 +6,7 @@ import java.util.List;
  * A service catalog change.
  *
  * @param kind what happened
- * @param instance the instance the event is about
+ * @param instance the instance the event is about; null for {@link ServiceEventKind#SNAPSHOT_END}
  * @param instances every passing instance of the watched name after this event
  * @param timeMs when the gateway observed it, Unix epoch ms
  */

@@ -9,5 +9,11 @@ public enum ServiceEventKind {
   UPDATED,
   DEREGISTERED,
   /** Removed because its TTL lapsed, its client's session ended, or its node failed or left. */
-  EXPIRED
+  EXPIRED,
+  /**
+   * Once after the CURRENT events (also when there were none; first of all without
+   * includeCurrent), before any live event: the set is complete. No instance; {@code
+   * instances} as for the watched name (empty when watching every service).
+   */
+  SNAPSHOT_END
 }

@@ -4,10 +4,12 @@ import java.util.Map;
 
 /**
  * Options of a member or service watch. Events during a disconnection are not replayed
- * by the gateway, so after each reconnect a watch asks for CURRENT events again, which
- * re-syncs the listener.
+ * by the gateway, so after each reconnect a watch asks for CURRENT events again, then a
+ * SNAPSHOT_END, which re-sync the listener (what it holds that the re-sync did not name is
+ * gone).
  *
- * @param includeCurrent start with a CURRENT event for every known member / instance
+ * @param includeCurrent start with a CURRENT event for every known member / instance (a
+ *     SNAPSHOT_END follows either way: without, it is the first event)
  * @param tags members only: only events of members carrying every one of these tags
  * @param reconnect reconnect timing
  * @param onRetry told about each failure that will be retried

@@ -32,7 +32,9 @@ class MembersTest {
           .filter(m -> m.name().equals("java-c2")).findFirst().orElseThrow();
       assertEquals(c.g2().gossipAddress, self.address());
       Collector<MemberEvent> events = new Collector<>();
-      try (Watch w = client.watchMembers(WatchOptions.DEFAULTS.includeCurrent(true), events)) {
+      try (Watch<Member> w = client.watchMembers(WatchOptions.DEFAULTS.includeCurrent(true), events)) {
+        List<Member> current = w.awaitSnapshot(WAIT);
+        assertTrue(current.stream().map(Member::name).collect(Collectors.toSet()).containsAll(names), current.toString());
         for (String n : names) events.awaitMatch(e -> e.kind() == MemberEventKind.CURRENT && e.member().name().equals(n), WAIT);
         GatewayProcess g4 = GatewayProcess.start(extra, "--join", c.g1().gossipAddress, "--tag", "role=extra");
         try {

@@ -29,7 +29,7 @@ class ServicesTest {
         HearsayClient watcher = c.g2().client(t);
         HearsayClient reader = c.g3().client(t)) {
       Collector<ServiceEvent> events = new Collector<>();
-      try (Watch w = watcher.watchServices(name, WatchOptions.DEFAULTS.includeCurrent(true), events)) {
+      try (Watch<ServiceInstance> w = watcher.watchServices(name, WatchOptions.DEFAULTS.includeCurrent(true), events)) {
         RegisteredService reg =
             owner.registerService(
                 ServiceRegistration.of(name, 9092).address("10.0.0.1").tags(Map.of("v", "3")).ttl(Duration.ofMillis(1_500)));
