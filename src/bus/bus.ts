@@ -307,7 +307,10 @@ export class Bus {
     this.delivery.remove(sub);
     const gone = [...sub.types].filter((t) => !this.delivery.wanted(t));
     if (gone.length === 0) return;
-    for (const t of gone) this.ctx.myTypes.delete(t);
+    for (const t of gone) {
+      this.ctx.myTypes.delete(t);
+      this.discovery.forget(t);
+    }
     setInterest(this.deps.overlay, this.ctx.myTypes, this.config);
   }
 

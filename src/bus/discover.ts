@@ -16,8 +16,9 @@ interface Round {
  * resume cursor): before such a subscription can say it has caught up, this
  * node asks live peers (at most `maxDiscoveryPeers`, at random) which streams
  * of its types they hold, and starts seeking each one it did not know. A type
- * asked about within `discoveryReuseMs` is not asked again (streams that
- * appear later reach us by push and sync anyway), and subscriptions arriving
+ * asked about within `discoveryReuseMs`, and wanted here ever since, is not
+ * asked again (streams that appear later reach us by push and sync anyway,
+ * as long as we want the type), and subscriptions arriving
  * while a round is in flight wait on that round: a thousand late subscribers
  * cost one round, not a thousand.
  */
@@ -50,6 +51,15 @@ export class Discovery {
       r.waiters.add(sub);
       sub.discovering++;
     }
+  }
+
+  /**
+   * No local subscription wants `type` any more: this node stops taking its
+   * digests, so what it knows of its streams goes stale. The next subscriber
+   * to reach into its past discovers again.
+   */
+  forget(type: string): void {
+    this.doneAt.delete(type);
   }
 
   /** Answers a peer: the heads of the streams of `types` held here (bounded by maxSyncHeads). */

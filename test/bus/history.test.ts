@@ -197,3 +197,35 @@ it("history below this gateway's own floor is read from the origin, and what no 
   expect(typeSeqs(earliest.digests)).toEqual(range(51, 200));
   expect(c.counter("bus_backfilled_total")).toBeGreaterThanOrEqual(50 + 50 + 20);
 }, 60_000);
+
+it("a gateway that stopped wanting a type discovers again: the next late subscriber's backlog is complete", () => {
+  const { c } = cluster(1506, 3);
+  publish(c.bus("n1"), "T", 3);
+  c.sim.runFor("2s");
+  /** Items until the caught-up marker: the backlog's stream sequences. */
+  const backlog = (): number[] => {
+    const r = c.bus("n3").subscribe({ types: ["T"], start: "earliest" });
+    if (!r.ok) throw new Error(r.error.message);
+    const got: number[] = [];
+    let done = false;
+    r.subscription.onReadable(() => {
+      for (const item of r.subscription.drain()) {
+        if (item.kind === "caught-up") done = true;
+        else if (item.kind === "digest" && !done) got.push(item.digest.typeSeq);
+      }
+    });
+    expect(
+      c.sim.runUntil(() => done, "20s"),
+      c.replay,
+    ).toBe(true);
+    r.subscription.close();
+    return got;
+  };
+  expect(backlog()).toEqual(range(1, 3));
+  publish(c.bus("n1"), "T", 1);
+  c.sim.runFor("1s");
+  expect(backlog(), c.replay).toEqual(range(1, 4));
+  publish(c.bus("n1"), "T", 2);
+  c.sim.runFor("1s");
+  expect(backlog(), c.replay).toEqual(range(1, 6));
+}, 60_000);

@@ -3,8 +3,9 @@
 Asks a gateway who it is over gRPC and over Thrift, registers its own digest
 type (samples.python.Hello, from hello.proto beside this file), subscribes to
 it, publishes one by one and through a batching publisher, prints what it
-receives, looks for the other languages' sample types and prints what the
-gateway still holds of them, and lists the members through watch_members.
+receives, subscribes to the other languages' sample types from the earliest
+retained digest and prints what they published until the caught-up marker, and
+lists the members through watch_members.
 
 Usage (with the venv of scripts/bootstrap.d/python.sh, after scripts/gen/python.sh):
     clients/python/.venv/bin/python clients/python/examples/hello.py [GRPC_HOST:PORT [THRIFT_HOST:PORT]]
@@ -33,6 +34,8 @@ HELLO_TYPE = "samples.python.Hello"
 #: What the other languages' samples register (by name: this sample has no classes for them).
 OTHER_TYPES = ["samples.typescript.Hello", "samples.java.Hello", "samples.ruby.Hello"]
 LABEL = {"grpc": "gRPC", "thrift": "Thrift"}
+#: How long the others' history may take to arrive (fetched from other gateways), s.
+CAUGHT_UP_S = 15
 
 
 def say(line: str) -> None:
@@ -84,7 +87,9 @@ def tour(client: hearsay.Client, label: str) -> None:
 
 
 def others(client: hearsay.Client) -> None:
-    """The other languages' sample types, by name: tolerate them not being registered (yet)."""
+    """What the other languages' samples published, by type name, from the start of each
+    stream: the gateway fetches what it does not hold from the origin or a peer, then
+    says it has caught up (the rest would be live)."""
     known: list[str] = []
     for name in OTHER_TYPES:
         for attempt in range(3):  # the registry is replicated: give a fresh registration a moment
@@ -96,39 +101,35 @@ def others(client: hearsay.Client) -> None:
                 if attempt < 2:
                     time.sleep(0.3)
         else:
-            say(f"{name} is not registered in this overlay (yet): NOT_FOUND; not subscribing to it")
+            say(f"{name} is not registered in this overlay (yet): its sample has not run; not subscribing to it")
     if not known:
+        say("none of the other languages' samples has run against this overlay yet")
         return
-    with client.subscribe(known, start="earliest", include_json=True) as sub:
-        sub.wait_started(timeout=10)
-        say(f"subscribed to {', '.join(known)} from the earliest digest this gateway still holds")
-        seen = 0
-        deadline = time.monotonic() + 2
-        while time.monotonic() < deadline:
+    counts: dict[str, int] = {}
+    with client.subscribe(known, start="earliest", include_json=True, include_caught_up=True) as sub:
+        say(f"subscribed to {', '.join(known)} from the earliest retained digest, until caught up")
+        deadline = time.monotonic() + CAUGHT_UP_S
+        while True:
             try:
                 d = sub.get(timeout=max(0.05, deadline - time.monotonic()))
             except TimeoutError:
-                break
-            if d is None:
+                raise RuntimeError(f"no caught-up marker within {CAUGHT_UP_S} s") from None
+            if d is None or d.kind == "caught_up":
                 break
             if d.kind == "gap":
                 say(f"gap on {[r.type for r in d.ranges]} ({d.reason}): {d.message}")
-            else:
-                seen += 1
-                say(f"received {d.type} {d.id}: {d.json or d.payload.hex()}")
-        say(f"{seen} digest(s) of other languages' samples held by this gateway")
+                continue
+            lang = d.type.split(".")[1]
+            counts[lang] = counts.get(lang, 0) + 1
+            say(f"received from {lang} at {d.origin}: {d.json} ({d.id})")
+    by_lang = ", ".join(f"{lang} {n}" for lang, n in counts.items()) or "none"
+    say(f"caught up: {sum(counts.values())} digest(s) of the other languages' samples ({by_lang})")
 
 
 def members(client: hearsay.Client) -> None:
-    expected = len(client.members())
-    names: list[str] = []
     with client.watch_members(include_current=True) as watch:
-        while len(names) < expected:
-            e = watch.get(timeout=5)
-            if e is None:
-                break
-            if e.kind == hearsay.MemberEventKind.CURRENT:
-                names.append(f"{e.member.name} ({e.member.status.name.lower()})")
+        current = watch.wait_snapshot(timeout=5)  # the CURRENT events, up to SNAPSHOT_END
+    names = [f"{m.name} ({m.status.name.lower()})" for m in current]
     say(f"members (watch_members, current): {', '.join(names)}")
 
 

@@ -6,10 +6,23 @@ import os
 import subprocess
 import sys
 
-from gateways import Gateway
+import pytest
+from gateways import Cluster, Gateway
 from schema_files import REPO
 
+import hearsay
+
 SAMPLE = REPO / "clients" / "python" / "examples" / "hello.py"
+RUBY_HELLO = REPO / "clients" / "ruby" / "examples" / "hello.proto"
+
+
+@pytest.fixture
+def earlier(cluster: Cluster, run_id: str) -> tuple[str, hearsay.PublishResult]:
+    """The Ruby sample ran before, at another gateway: (its greeting's text, where it landed)."""
+    text = f"from the ruby sample, earlier {run_id}"
+    with hearsay.connect(cluster[1].grpc) as c:
+        c.register_type_from_file(RUBY_HELLO, "samples.ruby.Hello")
+        return text, c.publish("samples.ruby.Hello", json={"text": text, "n": 1})
 
 
 def run_sample(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -18,18 +31,20 @@ def run_sample(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     )
 
 
-def test_sample_asks_over_both_transports(gateway: Gateway) -> None:
+def test_sample_asks_over_both_transports(gateway: Gateway, earlier: tuple[str, hearsay.PublishResult]) -> None:
     out = run_sample({"HEARSAY_GRPC": gateway.grpc, "HEARSAY_THRIFT": gateway.thrift})
-    check_answers(out, gateway)
+    check_answers(out, gateway, earlier)
 
 
-def test_sample_takes_addresses_as_arguments(gateway: Gateway) -> None:
+def test_sample_takes_addresses_as_arguments(gateway: Gateway, earlier: tuple[str, hearsay.PublishResult]) -> None:
     # The form `make demo` uses (clients/samples.json): hello.py GRPC THRIFT.
     out = run_sample({"HEARSAY_GRPC": "127.0.0.1:1", "HEARSAY_THRIFT": "127.0.0.1:1"}, gateway.grpc, gateway.thrift)
-    check_answers(out, gateway)
+    check_answers(out, gateway, earlier)
 
 
-def check_answers(out: subprocess.CompletedProcess[str], gateway: Gateway) -> None:
+def check_answers(
+    out: subprocess.CompletedProcess[str], gateway: Gateway, earlier: tuple[str, hearsay.PublishResult]
+) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"asked gateway {gateway.grpc} (gRPC) who it is -> node {gateway.name}" in out.stdout
     assert f"asked gateway {gateway.thrift} (Thrift) who it is -> node {gateway.name}" in out.stdout
@@ -39,6 +54,11 @@ def check_answers(out: subprocess.CompletedProcess[str], gateway: Gateway) -> No
         assert out.stdout.count(f"[{label}] received ") == 5
     assert "'hello over Thrift, batched' #5" in out.stdout
     assert "samples.typescript.Hello" in out.stdout  # looked for the other languages' types
+    # What the Ruby sample published at another gateway, once, read from the earliest until caught up.
+    text, published = earlier
+    mine = [line for line in out.stdout.splitlines() if "received from ruby at py-n2: " in line and text in line]
+    assert len(mine) == 1 and mine[0].endswith(f"({published.id})"), out.stdout
+    assert "caught up: " in out.stdout and " digest(s) of the other languages' samples (" in out.stdout
     assert "members (watch_members, current): " in out.stdout and "py-n2 (alive)" in out.stdout
 
 

@@ -4,8 +4,9 @@
 # Hearsay Ruby sample: asks a gateway who it is over gRPC and Thrift, registers
 # its own digest type (samples.ruby.Hello, from hello.proto beside this file),
 # publishes greetings (one by one, batched, and over Thrift), receives them,
-# prints what the other languages' samples published, and lists the members
-# by watching them.
+# prints what the other languages' samples published (from the earliest
+# retained digest until the caught-up marker), and lists the members by
+# watching them.
 #
 #   ruby clients/ruby/examples/hello.rb [GRPC_ADDRESS [THRIFT_ADDRESS]]
 #
@@ -25,6 +26,8 @@ HELLO_PROTO = File.expand_path("hello.proto", __dir__)
 OTHER_TYPES = %w[samples.typescript.Hello samples.python.Hello samples.java.Hello].freeze
 LABEL = { grpc: "gRPC", thrift: "Thrift" }.freeze
 WAIT_S = 10
+# How long the others' history may take to arrive (fetched from other gateways), s.
+CAUGHT_UP_S = 15
 
 def say(line)
   puts "ruby sample: #{line}"
@@ -59,35 +62,51 @@ def greet(client, thrift)
   raise Hearsay::DeadlineExceeded, "received #{got.size} of #{expected} greetings" if got.size < expected
 end
 
-# What the other languages' samples left in the retention log.
-def others(client)
-  OTHER_TYPES.each do |type|
-    sub = client.subscribe(type, start: :earliest, include_json: true, reconnect: false)
-    sub.wait_started(timeout_s: WAIT_S)
-    seen = 0
-    while seen < 3 && (d = sub.receive(timeout_s: 1))
-      next if d.gap?
-
-      seen += 1
-      say "#{type} from #{d.origin} (#{d.id}): #{d.json}"
-    end
-    say "#{type}: nothing published yet" if seen.zero?
-    sub.close
+# Whether another sample's type is registered (the registry is replicated: a
+# fresh registration gets a moment).
+def registered?(client, type)
+  3.times do |attempt|
+    client.get_type(type)
+    return true
   rescue Hearsay::NotFound
-    say "#{type}: not registered yet (that sample has not run against this overlay)"
+    sleep 0.3 if attempt < 2
   end
+  say "#{type} is not registered yet (its sample has not run against this overlay)"
+  false
+end
+
+# What the other languages' samples published, from the start of each stream:
+# the gateway fetches what it does not hold from the origin or a peer, then
+# sends the caught-up marker (what would follow is live).
+def others(client)
+  known = OTHER_TYPES.select { |type| registered?(client, type) }
+  return say("none of the other languages' samples has run against this overlay yet") if known.empty?
+
+  counts = Hash.new(0)
+  sub = client.subscribe(*known, start: :earliest, include_json: true, include_caught_up: true)
+  say "subscribed to #{known.join(', ')} from the earliest retained digest, until caught up"
+  deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + CAUGHT_UP_S
+  loop do
+    left = deadline - Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    d = left.positive? ? sub.receive(timeout_s: left) : nil
+    raise Hearsay::DeadlineExceeded, "no caught-up marker within #{CAUGHT_UP_S} s" if d.nil?
+    break if d.caught_up?
+    next say("gap (#{d.reason}): #{d.message}") if d.gap?
+
+    lang = d.type.split(".")[1]
+    counts[lang] += 1
+    say "received from #{lang} at #{d.origin}: #{d.json} (#{d.id})"
+  end
+  sub.close
+  by_lang = counts.map { |lang, n| "#{lang} #{n}" }.join(", ")
+  say "caught up: #{counts.values.sum} digest(s) of the other languages' samples (#{by_lang.empty? ? 'none' : by_lang})"
 end
 
 def members(client)
-  expected = client.members.size
-  names = []
-  client.watch_members(include_current: true).then do |watch|
-    while names.size < expected && (e = watch.receive(timeout_s: WAIT_S))
-      names << e.member.name if e.kind == :current
-    end
-    watch.close
-  end
-  say "members (watch_members, current): #{names.join(', ')}"
+  watch = client.watch_members(include_current: true)
+  current = watch.wait_snapshot(timeout_s: WAIT_S) # the :current events, up to :snapshot_end
+  watch.close
+  say "members (watch_members, current): #{current.map(&:name).join(', ')}"
 end
 
 grpc_address = ARGV[0] || ENV.fetch("HEARSAY_GRPC", nil)

@@ -15,15 +15,30 @@ class SamplesTest < Minitest::Test
     GatewayProcess.shared
   end
 
+  # Another language's sample ran before: the Ruby sample prints what it published.
+  def publish_as_python_sample(gw, text)
+    Hearsay.connect(address: gw.grpc) do |c|
+      c.register_type_from_file(File.join(TestPaths::REPO_ROOT, "clients/python/examples/hello.proto"),
+                                "samples.python.Hello")
+      c.publish({ "text" => text, "n" => 1 }, type: "samples.python.Hello")
+    end
+  end
+
   def test_hello_sample_talks_over_both_transports
     gw = gateway
+    earlier = "from the python sample, earlier #{SecureRandom.hex(4)}"
+    published = publish_as_python_sample(gw, earlier)
     out = IO.popen(["ruby", File.join(EXAMPLES, "hello.rb"), gw.grpc, gw.thrift], err: %i[child out], &:read)
     assert $?.success?, out
     assert_includes out, "asked gateway #{gw.grpc} (gRPC) who it is -> node #{gw.name}"
     assert_includes out, "asked gateway #{gw.thrift} (Thrift) who it is -> node #{gw.name}"
     assert_match(/registered samples\.ruby\.Hello v\d+/, out)
     assert_equal 5, out.scan(/received #{Regexp.escape(gw.name)}:\d+:\d+ from #{Regexp.escape(gw.name)}: hello/).size
-    assert_match(/samples\.typescript\.Hello: (not registered yet|nothing published yet|.*from )/, out)
+    # The earlier digest, once, read from the earliest retained one until caught up.
+    mine = out.lines.grep(/received from python at #{Regexp.escape(gw.name)}: .*#{earlier}/)
+    assert_equal 1, mine.size, out
+    assert_includes mine.first, "(#{published.id})"
+    assert_match(/caught up: \d+ digest\(s\) of the other languages' samples \(.*python \d+/, out)
     assert_match(/members \(watch_members, current\): .*#{Regexp.escape(gw.name)}/, out)
   end
 

@@ -1,10 +1,12 @@
 // TypeScript sample client: asks a gateway who it is over gRPC and over Thrift,
-// then registers its own digest type, publishes, subscribes and watches members.
+// then registers its own digest type, publishes, subscribes and watches members,
+// then prints what the other languages' samples published (others.ts).
 // Run: node dist/clients/typescript/examples/hello.js [GRPC_HOST:PORT] [THRIFT_HOST:PORT]
 // (or set HEARSAY_GRPC / HEARSAY_THRIFT).
 import { createRequire } from "node:module";
 import thrift from "thrift";
 import { connect, HearsayError } from "../../../src/sdk/index.js";
+import { others } from "./others.js";
 import { tour } from "./tour.js";
 
 const grpcAddress = process.argv[2] ?? process.env.HEARSAY_GRPC ?? "127.0.0.1:7400";
@@ -54,6 +56,7 @@ try {
   await viaGrpc();
   if (thriftAddress) await viaThrift(thriftAddress);
   await tour(grpcAddress);
+  await others(grpcAddress);
 } catch (err) {
   const e = err as HearsayError;
   console.error(`typescript sample: failed: ${e.codeName ?? ""} ${e.message}`);

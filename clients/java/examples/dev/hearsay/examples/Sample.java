@@ -3,6 +3,7 @@ package dev.hearsay.examples;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import dev.hearsay.client.CaughtUpDelivery;
 import dev.hearsay.client.Codec;
 import dev.hearsay.client.Delivery;
 import dev.hearsay.client.DigestDelivery;
@@ -10,15 +11,14 @@ import dev.hearsay.client.GapDelivery;
 import dev.hearsay.client.GatewayInfo;
 import dev.hearsay.client.HearsayClient;
 import dev.hearsay.client.HearsayException;
+import dev.hearsay.client.Member;
 import dev.hearsay.client.MemberEvent;
-import dev.hearsay.client.MemberEventKind;
 import dev.hearsay.client.NotFoundException;
 import dev.hearsay.client.PublishResult;
 import dev.hearsay.client.Publisher;
 import dev.hearsay.client.RegisteredType;
 import dev.hearsay.client.RegisterOptions;
 import dev.hearsay.client.StartPosition;
-import dev.hearsay.client.Subscription;
 import dev.hearsay.client.SubscriptionIterator;
 import dev.hearsay.client.SubscriptionRequest;
 import dev.hearsay.client.Transport;
@@ -32,18 +32,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Java sample client: asks a gateway who it is over gRPC and over Thrift, registers its
  * own digest type from its own .proto (examples/samples/java/hello.proto), subscribes,
  * publishes (one by one, batched, and over Thrift), prints what it receives, shows what
- * the other languages' samples published, and watches the members.
+ * the other languages' samples published (from the earliest retained digest until the
+ * caught-up marker), and watches the members.
  *
  * <p>Gateway addresses come from {@code --grpc HOST:PORT --thrift HOST:PORT}, else the
  * environment (HEARSAY_GRPC, HEARSAY_THRIFT), else gRPC 127.0.0.1:7400 (the agent's
@@ -58,6 +58,8 @@ public final class Sample {
   /** The other samples' digest types; they may not be registered yet. */
   static final List<String> OTHERS = List.of("samples.typescript.Hello", "samples.python.Hello", "samples.ruby.Hello");
   private static final Duration WAIT = Duration.ofSeconds(15);
+  /** How long the others' history may take to arrive (fetched from other gateways). */
+  private static final Duration CAUGHT_UP = Duration.ofSeconds(15);
 
   private final PrintStream out;
 
@@ -162,53 +164,66 @@ public final class Sample {
     }
   }
 
-  /** What the other languages' samples published, as the gateway renders it in JSON. */
+  /**
+   * What the other languages' samples published, from the start of each stream (the
+   * gateway fetches what it does not hold from the origin or a peer), until the caught-up
+   * marker: what would follow is live.
+   */
   private void others(HearsayClient client) throws InterruptedException {
     List<String> known = new ArrayList<>();
     for (String type : OTHERS) {
-      try {
-        client.getType(type);
-        known.add(type);
-      } catch (NotFoundException e) {
-        say(type + " is not registered yet (its sample has not run against this overlay)");
+      if (registered(client, type)) known.add(type);
+      else say(type + " is not registered yet (its sample has not run against this overlay)");
+    }
+    if (known.isEmpty()) {
+      say("none of the other languages' samples has run against this overlay yet");
+      return;
+    }
+    SubscriptionRequest<Object> req = SubscriptionRequest.ofNames(known.toArray(String[]::new))
+        .start(StartPosition.EARLIEST).includeJson(true).includeCaughtUp(true);
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    try (SubscriptionIterator<Object> sub = client.subscribe(req)) {
+      say("subscribed to " + String.join(", ", known) + " from the earliest retained digest, until caught up");
+      long deadline = System.nanoTime() + CAUGHT_UP.toNanos();
+      while (true) {
+        Delivery<Object> d = sub.poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (d == null) throw new IllegalStateException("no caught-up marker within " + CAUGHT_UP.toSeconds() + " s");
+        if (d instanceof CaughtUpDelivery<Object>) break;
+        if (d instanceof GapDelivery<Object> g) {
+          say("gap (" + g.reason() + "): " + g.message());
+        } else if (d instanceof DigestDelivery<Object> dd) {
+          String lang = dd.type().split("\\.")[1];
+          counts.merge(lang, 1, Integer::sum);
+          say(String.format("received from %s at %s: %s (%s)", lang, dd.origin(), dd.json().orElse(""), dd.id()));
+        }
       }
     }
-    if (known.isEmpty()) return;
-    Set<String> seen = new ConcurrentSkipListSet<>();
-    SubscriptionRequest<Object> req =
-        SubscriptionRequest.ofNames(known.toArray(String[]::new)).start(StartPosition.EARLIEST).includeJson(true);
-    int[] printed = {0};
-    try (Subscription<Object> s =
-        client.subscribe(req, d -> {
-          if (d instanceof DigestDelivery<Object> dd && printed[0] < 6 && seen.add(dd.type() + dd.json().orElse(""))) {
-            printed[0]++;
-            say(String.format("received %s from %s: %s %s", dd.id(), dd.origin(), dd.type(), dd.json().orElse("")));
-          }
-        })) {
-      Thread.sleep(1_500); // what retention holds arrives at once
+    List<String> byLang = new ArrayList<>();
+    counts.forEach((lang, n) -> byLang.add(lang + " " + n));
+    say(String.format("caught up: %d digest(s) of the other languages' samples (%s)",
+        counts.values().stream().mapToInt(Integer::intValue).sum(), byLang.isEmpty() ? "none" : String.join(", ", byLang)));
+  }
+
+  /** Whether a type is registered; the registry is replicated, so a fresh one gets a moment. */
+  private static boolean registered(HearsayClient client, String type) throws InterruptedException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        client.getType(type);
+        return true;
+      } catch (NotFoundException e) {
+        if (attempt == 2) return false;
+        Thread.sleep(300);
+      }
     }
-    if (printed[0] == 0) say("nothing published yet for " + String.join(", ", known));
   }
 
   private void members(HearsayClient client) throws InterruptedException {
-    int expected = client.members().size();
     List<String> names = new ArrayList<>();
-    CompletableFuture<Void> all = new CompletableFuture<>();
-    try (Watch w =
-        client.watchMembers(WatchOptions.DEFAULTS.includeCurrent(true), (MemberEvent e) -> {
-          if (e.kind() != MemberEventKind.CURRENT) return;
-          synchronized (names) {
-            names.add(e.member().name() + " (" + e.member().status().name().toLowerCase() + ")");
-            if (names.size() >= expected) all.complete(null);
-          }
-        })) {
-      all.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("watchMembers sent " + names.size() + " of " + expected + " members");
+    // The listener gets CURRENT events, then SNAPSHOT_END; snapshot() completes with the set.
+    try (Watch<Member> w = client.watchMembers(WatchOptions.DEFAULTS.includeCurrent(true), (MemberEvent e) -> {})) {
+      for (Member m : w.awaitSnapshot(WAIT)) names.add(m.name() + " (" + m.status().name().toLowerCase() + ")");
     }
-    synchronized (names) {
-      say("members (watchMembers, current): " + String.join(", ", names));
-    }
+    say("members (watchMembers, current): " + String.join(", ", names));
   }
 
   /** examples/samples/java/hello.proto, from the repo root or from clients/java. */

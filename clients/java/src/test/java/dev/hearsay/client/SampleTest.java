@@ -7,7 +7,9 @@ import dev.hearsay.examples.Sample;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +22,13 @@ class SampleTest {
 
   @Test
   void sampleTalksOverBothTransportsPublishesSubscribesAndWatches(GatewayProcess gw) {
+    // Another language's sample ran before: the Java sample prints what it published.
+    String earlier = "from the python sample, earlier " + UUID.randomUUID();
+    PublishResult published;
+    try (HearsayClient c = HearsayClient.builder().address(gw.grpcAddress).build()) {
+      c.registerTypeFromFile(Repo.root().resolve("clients/python/examples/hello.proto"), "samples.python.Hello");
+      published = c.publishJson("samples.python.Hello", "{\"text\": \"" + earlier + "\", \"n\": 1}");
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc =
@@ -35,6 +44,13 @@ class SampleTest {
     assertTrue(text.contains("registered samples.java.Hello"), text);
     assertTrue(text.contains("\"hello, over Thrift\" #5"), text);
     assertTrue(text.contains("members (watchMembers, current): " + LiveGateway.NODE + " (alive)"), text);
+    // The earlier digest, once, read from the earliest retained one until caught up.
+    List<String> mine = text.lines()
+        .filter(l -> l.contains("received from python at " + LiveGateway.NODE + ": ") && l.contains(earlier))
+        .toList();
+    assertEquals(1, mine.size(), text);
+    assertTrue(mine.get(0).endsWith("(" + published.id() + ")"), text);
+    assertTrue(text.contains("caught up: ") && text.contains(" digest(s) of the other languages' samples ("), text);
   }
 
   @Test
