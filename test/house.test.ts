@@ -27,6 +27,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   bus: ["overlay", "transport", "observe", "errors", "schemas"],
   discovery: ["overlay", "transport", "observe", "errors", "config"],
   watch: ["observe", "errors", "config", "transport", "sdk"],
+  // The composition root of a node: what it composes and the leaves; cli, the gateway and discovery sit on it.
+  node: ["bus", "registry", "services", "keys", "replication", "overlay", "transport", "observe", "errors"],
   gateway: [
     "bus",
     "registry",

@@ -2,14 +2,7 @@ import { readFile } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import {
-  Bus,
-  Channels,
-  DEFAULT_RETENTION,
-  FileLogStore,
-  type LogStore,
-  MemoryLogStore,
-} from "../bus/index.js";
+import { type Bus, DEFAULT_RETENTION, FileLogStore, type LogStore } from "../bus/index.js";
 import { type AgentConfig, formatHostPort } from "../config/index.js";
 import {
   AdminApi,
@@ -24,20 +17,23 @@ import {
   type TagAdmin,
   type ThriftListener,
 } from "../gateway/index.js";
+import { buildNode, type HearsayNode, Teardown } from "../node/index.js";
 import { MemoryMetrics, type Logger } from "../observe/index.js";
 import { GATEWAY_NODE_FLAGS, missingNodeFlags } from "./node-flags.js";
-import { Keyring, lanConfig, localConfig, Overlay, type OverlayConfig, wanConfig } from "../overlay/index.js";
-import { Registry, REGISTRY_CHANNEL, RegistrySync } from "../registry/index.js";
+import {
+  Keyring,
+  lanConfig,
+  localConfig,
+  type Overlay,
+  type OverlayConfig,
+  wanConfig,
+} from "../overlay/index.js";
 import { cryptoRng, NetTransport, realClock } from "../transport/index.js";
 import { digestBus } from "./bus-adapter.js";
-import { clusterKeys } from "./cluster-keys.js";
 import { readNodeRecord, writeNodeRecord } from "./data-dir.js";
 import { startDiscovery } from "./discovery.js";
-import { readKeyringFile } from "./keyring-file.js";
+import { readKeyringFile, writeKeyringFile } from "./keyring-file.js";
 import { persistRegistry } from "./registry-file.js";
-import { replicationLink } from "./replication-link.js";
-import { startServiceCatalog } from "./service-catalog.js";
-import { NOTHING, Teardown } from "./teardown.js";
 
 /** A running agent: the overlay member, its bus and registry, and the client API listeners. */
 export interface RunningAgent {
@@ -67,7 +63,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   const parts = new Teardown(log);
   try {
     const core = await startCore(config, incarnation, keyring, log, parts);
-    const discovery = await startDiscovery(config, core.overlay, keyring, log, core.metrics).catch(
+    const discovery = await startDiscovery(config, core.node.overlay, keyring, log, core.node.metrics).catch(
       (err: Error) => {
         throw new StartupError(`discovery: ${err.message}`);
       },
@@ -76,7 +72,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     const auth = new Authorizer(config.tokens);
     if (auth.open) log.warn("no client tokens configured: the client API is open to anyone who can reach it");
     warnWithoutNodeFlags(log);
-    const { api, admin } = gatewayApi(config, core, keyring, auth, log);
+    const { api, admin } = gatewayApi(config, core, auth, log);
     const listeners = await startListeners(config, api, admin, credentials, log, parts);
     log.info("ready", {
       node: config.nodeName,
@@ -89,9 +85,9 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       tokens: config.tokens.length,
     });
     return {
-      overlay: core.overlay,
-      bus: core.bus,
-      metrics: core.metrics,
+      overlay: core.node.overlay,
+      bus: core.node.bus,
+      metrics: core.node.metrics,
       ...listeners,
       async stop() {
         await parts.stop();
@@ -104,22 +100,17 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   }
 }
 
-/** The started node under the client API: one overlay member and what rides on its channels. */
+/** The started node under the client API, and its gossip socket. */
 interface Core {
   readonly transport: NetTransport;
-  readonly overlay: Overlay;
+  readonly node: HearsayNode;
   readonly overlayConfig: OverlayConfig;
-  readonly channels: Channels;
-  readonly bus: Bus;
-  readonly registry: Registry;
-  readonly sync: RegistrySync;
-  readonly services: ReturnType<typeof startServiceCatalog>;
-  readonly metrics: MemoryMetrics;
 }
 
 /**
- * Opens the store and the gossip socket, then starts the overlay member, the bus, the
- * registry and the service catalog; each adds its close to `parts` (closed in reverse).
+ * Opens the store and the gossip socket, then builds the node on them (overlay
+ * member, bus, registry, service catalog, keys); each adds its close to `parts`
+ * (closed in reverse). Only the files and sockets are the agent's own.
  */
 async function startCore(
   config: AgentConfig,
@@ -129,7 +120,7 @@ async function startCore(
   parts: Teardown,
 ): Promise<Core> {
   const store = openStore(config);
-  parts.add("store", () => store.close());
+  if (store) parts.add("store", () => store.close());
   const transport = await NetTransport.listen({
     host: config.bind.host,
     port: config.bind.port,
@@ -138,44 +129,43 @@ async function startCore(
     throw new StartupError(`bind ${formatHostPort(config.bind)}: ${err.message}`);
   });
   parts.add("transport", () => transport.close());
-  const metrics = new MemoryMetrics();
-  const clock = realClock();
   // The overlay name is the cluster label: encrypted traffic of another overlay never decrypts here.
   const overlayConfig = PRESETS[config.profile](config.nodeName, { label: config.overlay });
-  const overlay = new Overlay(
-    overlayConfig,
-    { transport, clock, rng: cryptoRng(), keyring, logger: log, metrics },
-    { tags: config.tags, incarnation },
-  );
   const dir = config.dataDir;
-  // At a graceful stop only, after the leave: the incarnation this run ended at.
-  if (dir) parts.add("node record", () => writeNodeRecord(dir, nodeRecord(overlay)), NOTHING);
-  const channels = new Channels(overlay, metrics);
-  const bus = new Bus({ overlay, clock, rng: cryptoRng(), store, channels, logger: log, metrics });
-  const { registry, sync } = startRegistry(overlay, channels, log, metrics);
-  if (dir) parts.add("types file", persistRegistry(registry, dir, log), NOTHING);
-  const services = startServiceCatalog(overlay, channels, advertiseAddress(config).host, log, metrics);
-  // One part: a graceful stop has the overlay leave before the bus stops; a failed start stops both at once.
-  parts.add(
-    "overlay and bus",
-    async () => {
-      await new Promise<void>((resolve) => overlay.leave(resolve));
-      bus.stop();
+  const keyringFile = config.keyringFile;
+  const node = buildNode(
+    {
+      transport,
+      clock: realClock(),
+      rng: cryptoRng(),
+      store,
+      keyring,
+      logger: log,
+      metrics: new MemoryMetrics(),
     },
-    () => {
-      bus.stop();
-      overlay.stop();
+    {
+      overlay: overlayConfig,
+      retention: DEFAULT_RETENTION,
+      tags: config.tags,
+      incarnation,
+      advertisedHost: advertiseAddress(config).host,
+    },
+    {
+      parts,
+      hooks: {
+        // At a graceful stop only, after the leave: the incarnation this run ended at.
+        afterLeave: dir ? (overlay) => writeNodeRecord(dir, nodeRecord(overlay)) : undefined,
+        registry: dir ? (registry) => persistRegistry(registry, dir, log) : undefined,
+        persistKeys: keyringFile
+          ? async (keys) => {
+              await writeKeyringFile(keyringFile, keys);
+              log.info("keyring file rewritten", { file: keyringFile, keys: keys.length });
+            }
+          : undefined,
+      },
     },
   );
-  overlay.start();
-  bus.start();
-  sync.start();
-  services.sync.start();
-  parts.add("registry and catalog sync", () => {
-    sync.stop();
-    services.sync.stop();
-  });
-  return { transport, overlay, overlayConfig, channels, bus, registry, sync, services, metrics };
+  return { transport, node, overlayConfig };
 }
 
 function nodeRecord(overlay: Overlay): { name: string; incarnation: number } {
@@ -199,14 +189,16 @@ function warnWithoutNodeFlags(log: Logger): void {
 function gatewayApi(
   config: AgentConfig,
   core: Core,
-  keyring: Keyring | undefined,
   auth: Authorizer,
   log: Logger,
 ): { api: GatewayApi; admin: ExtraService } {
-  const { overlay, registry, sync } = core;
-  const keys = clusterKeys(overlay, core.channels, keyring, config.keyringFile, log);
+  const { node } = core;
+  const { overlay, registry, registrySync } = node;
   const tags = memberTags(overlay, core.overlayConfig);
-  const admin = adminService(new AdminApi({ auth, keys, tags, overlay: config.overlay }, log), log);
+  const admin = adminService(
+    new AdminApi({ auth, keys: node.keys, tags, overlay: config.overlay }, log),
+    log,
+  );
   const features = [
     "info",
     "members",
@@ -216,19 +208,25 @@ function gatewayApi(
     "services",
     ...(config.thrift ? ["thrift"] : []),
   ];
+  const catalog = node.services;
   const api = new GatewayApi(
     config,
     {
       node: nodeView(overlay, core.transport.localAddress),
       registry: {
-        register: (r) => sync.register(r),
+        register: (r) => registrySync.register(r),
         get: (n) => registry.get(n),
         list: (p) => registry.list(p),
       },
-      bus: digestBus(core.bus),
+      bus: digestBus(node.bus),
       auth,
-      services: core.services.api,
-      metrics: core.metrics,
+      services: {
+        register: (r) => catalog.sync.register(r),
+        deregister: (name, id) => catalog.sync.deregister(name, id),
+        list: (f) => catalog.catalog.list(f),
+        onEvent: (fn) => catalog.catalog.onEvent(fn),
+      },
+      metrics: node.metrics,
     },
     Date.now,
     features,
@@ -261,24 +259,12 @@ async function startListeners(
   return { ...on };
 }
 
-/** The retention log: in the data dir when there is one (survives restarts), else in memory. */
-function openStore(config: AgentConfig): LogStore {
-  if (!config.dataDir) return new MemoryLogStore(DEFAULT_RETENTION);
+/** The retention log in the data dir (survives restarts); without one the node keeps it in memory. */
+function openStore(config: AgentConfig): LogStore | undefined {
+  if (!config.dataDir) return undefined;
   const r = FileLogStore.open(join(config.dataDir, "log"), Date.now(), DEFAULT_RETENTION);
   if (!r.ok) throw new StartupError(`data dir: ${r.error}`);
   return r.store;
-}
-
-/** The replicated digest-type registry, synchronised over the registry channel of the overlay. */
-function startRegistry(
-  overlay: Overlay,
-  channels: Channels,
-  log: Logger,
-  metrics: MemoryMetrics,
-): { registry: Registry; sync: RegistrySync } {
-  const registry = new Registry(overlay.name, Date.now, log, metrics);
-  const link = replicationLink(overlay, channels.claim(REGISTRY_CHANNEL, "registry"));
-  return { registry, sync: new RegistrySync(registry, link, realClock(), cryptoRng(), log, metrics) };
 }
 
 /** This node's tags as SetTags edits them; the overlay enforces its own limits on replace. */

@@ -9,4 +9,4 @@ export { UsageError } from "./flags.js";
 export { generateKey, parseKeyring, readKeyringFile } from "./keyring-file.js";
 export { GATEWAY_NODE_FLAGS, missingNodeFlags } from "./node-flags.js";
 export { planWatch, type WatchOpts } from "./watch-cmd.js";
-export { Teardown } from "./teardown.js";
+export { Teardown } from "../node/index.js";

@@ -1,6 +1,7 @@
 import type { Logger } from "../observe/index.js";
 
-type Close = () => unknown;
+/** Closes one part; may return a promise the stop waits for. */
+export type Close = () => unknown;
 
 /**
  * One ordered close list for a process's parts: each part is added with its
@@ -35,6 +36,16 @@ export class Teardown {
         this.log.warn("could not close after a failed start", { part: p.name, error: String(err) });
       }
     }
+  }
+
+  /** Drops every part unclosed: a killed process closes nothing (the simulator's crash). */
+  forget(): void {
+    this.parts.length = 0;
+  }
+
+  /** Names of the parts still to close, in the order a stop closes them. */
+  get pending(): string[] {
+    return this.parts.map((p) => p.name).reverse();
   }
 }
 

@@ -71,6 +71,12 @@ export interface OverlayConfig {
   maxConcurrentStreams: number;
   /** Max encrypted nonces remembered to reject replays. @default 16384 */
   replayCacheSize: number;
+  /**
+   * A broken invariant of the membership state (a left member failed, an
+   * incarnation going back) throws, so a simulator run stops where it breaks;
+   * off, it is logged at error and counted (overlay_invariant_violations_total). @default false
+   */
+  strictInvariants: boolean;
 }
 
 /** memberlist DefaultLANConfig numbers. */
@@ -107,6 +113,7 @@ export function lanConfig(name: string, overrides: Partial<OverlayConfig> = {}):
     maxPendingAcks: 1024,
     maxConcurrentStreams: 128,
     replayCacheSize: 16_384,
+    strictInvariants: false,
     ...overrides,
   };
 }

@@ -24,6 +24,7 @@ export type { MemberInfo } from "./members.js";
 export type { MemberStatus, NodeMeta } from "./messages.js";
 export { Keyring, KEY_BYTES, type KeyringError } from "./keyring.js";
 export type { DropReason } from "./wire.js";
+export { InvariantError } from "./invariants.js";
 /** Wire-level pieces for tests, tools and a second implementation. */
 export {
   decodeFrame,

@@ -1,4 +1,5 @@
 import { shuffle, type Address, type Rng } from "../transport/index.js";
+import { UNCHECKED, type Invariant } from "./invariants.js";
 import type { MemberStatus, NodeMeta } from "./messages.js";
 
 /** One node as this node sees it. Mutable inside the overlay; copied out as MemberInfo. */
@@ -46,10 +47,14 @@ export class MemberTable {
   /**
    * @param intern maps a name or address to a canonical copy; a simulator running
    * thousands of overlays in one heap shares one copy per string (the default keeps them as given).
+   * @param check what a status or incarnation change must respect (see invariants.ts)
+   * @param selfName this node's name: it is never suspect or dead in its own table
    */
   constructor(
     private readonly rng: Rng,
     private readonly intern: (s: string) => string = (s) => s,
+    private readonly check: Invariant = UNCHECKED,
+    private readonly selfName = "",
   ) {}
 
   get size(): number {
@@ -89,9 +94,52 @@ export class MemberTable {
 
   setStatus(m: Member, status: MemberStatus, nowMs: number): void {
     if (m.status === status) return;
+    const from = m.status;
+    // A member that left comes back only by a newer alive (a rejoin): it is never suspected or failed.
+    this.check(from !== "left" || status === "alive", "a left member turned " + status, () => ({
+      member: m.name,
+      incarnation: m.incarnation,
+    }));
+    this.check(
+      m.name !== this.selfName || status === "alive" || status === "left",
+      "this node turned " + status,
+      () => ({
+        incarnation: m.incarnation,
+      }),
+    );
     this.live += (isLive(status) ? 1 : 0) - (isLive(m.status) ? 1 : 0);
     m.status = status;
     m.stateChangeMs = nowMs;
+  }
+
+  /** Incarnations only grow: a message about an older one never takes effect. */
+  setIncarnation(m: Member, incarnation: number): void {
+    this.check(incarnation >= m.incarnation, "incarnation went back", () => ({
+      member: m.name,
+      from: m.incarnation,
+      to: incarnation,
+    }));
+    m.incarnation = incarnation;
+  }
+
+  /** Live count agrees with the statuses (O(members): the simulator's periodic check, not the hot path). */
+  checkCounts(): void {
+    let live = 0;
+    for (const m of this.byName.values()) if (isLive(m.status)) live++;
+    this.check(live === this.live, "live count drifted", () => ({ counted: live, kept: this.live }));
+    this.check(this.order.length === this.byName.size, "probe order lost members", () => ({
+      order: this.order.length,
+      members: this.byName.size,
+    }));
+  }
+
+  /** This node is in its own table as itself, alive unless it is leaving. */
+  checkSelf(present: boolean, leaving: boolean): void {
+    const self = this.byName.get(this.selfName);
+    this.check(present, "this node is missing from its own table");
+    this.check(leaving || self?.status === "alive", "this node is not alive in its own table", () => ({
+      status: self?.status,
+    }));
   }
 
   remove(name: string): void {

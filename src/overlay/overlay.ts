@@ -12,6 +12,7 @@ import {
 import { pushPullScaleMs, retransmitLimit, validateConfig, type OverlayConfig } from "./config.js";
 import type { Ctx } from "./ctx.js";
 import { Events, type MemberListener } from "./events.js";
+import { invariant } from "./invariants.js";
 import type { Keyring } from "./keyring.js";
 import { MemberTable, isLive, snapshot, type Member, type MemberInfo } from "./members.js";
 import { EMPTY_META, type Message, type NodeMeta } from "./messages.js";
@@ -88,7 +89,8 @@ export class Overlay {
     }
     const log = deps.logger ?? nullLogger;
     const metrics = deps.metrics ?? nullMetrics;
-    const table = new MemberTable(deps.rng, deps.intern);
+    const check = invariant(config.strictInvariants, config.name, log, metrics);
+    const table = new MemberTable(deps.rng, deps.intern, check, config.name);
     const self: Member = {
       name: config.name,
       address: deps.transport.localAddress,
@@ -262,6 +264,17 @@ export class Overlay {
     return added;
   }
 
+  /**
+   * The O(members) checks of the membership state (the live count, the probe
+   * order, this node's own status), for a simulator to run now and then; a
+   * broken one throws under strictInvariants, else it is logged and counted.
+   */
+  checkInvariants(): void {
+    this.ctx.table.checkCounts();
+    const self = this.ctx.table.get(this.name);
+    this.ctx.table.checkSelf(self === this.ctx.self, this.ctx.leaving);
+  }
+
   /** Every known member including us and tombstones (dead, left). */
   members(): MemberInfo[] {
     return [...this.ctx.table.all()].map(snapshot);
@@ -306,7 +319,7 @@ export class Overlay {
     if (metaSize(meta) > this.config.maxNodeStateBytes) return { ok: false, error: "too-large" };
     const self = this.ctx.self;
     self.meta = meta;
-    self.incarnation++;
+    this.ctx.table.setIncarnation(self, self.incarnation + 1);
     this.ctx.broadcast(self.name, this.state.selfAlive());
     this.ctx.events.emit({ type: "update", member: snapshot(self), atMs: this.deps.clock.nowMs() });
     return { ok: true };

@@ -50,7 +50,7 @@ export class MembershipState {
     const { ctx } = this;
     ctx.broadcast(a.node, a);
     const metaChanged = !metaEqual(m.meta, a.meta);
-    m.incarnation = a.incarnation;
+    ctx.table.setIncarnation(m, a.incarnation);
     m.meta = a.meta;
     this.clearSuspicion(m.name);
     ctx.table.setStatus(m, "alive", ctx.clock.nowMs());
@@ -101,7 +101,7 @@ export class MembershipState {
     }
     ctx.broadcast(s.node, s);
     ctx.metrics.inc("overlay_suspicions_total");
-    m.incarnation = s.incarnation;
+    ctx.table.setIncarnation(m, s.incarnation);
     ctx.table.setStatus(m, "suspect", ctx.clock.nowMs());
     this.startSuspicion(m, s.from);
     this.emit("suspect", m, s.from);
@@ -147,7 +147,7 @@ export class MembershipState {
       return;
     }
     ctx.broadcast(d.node, d);
-    m.incarnation = d.incarnation;
+    ctx.table.setIncarnation(m, d.incarnation);
     ctx.table.setStatus(m, leave ? "left" : "dead", ctx.clock.nowMs());
     ctx.metrics.inc(leave ? "overlay_leaves_total" : "overlay_failures_total");
     this.emit(leave ? "leave" : "fail", m, d.from);
@@ -164,7 +164,7 @@ export class MembershipState {
   /** Bump our incarnation above `seen` and gossip that we are alive; Lifeguard counts it against our health. */
   refute(seen: number): void {
     const { ctx } = this;
-    ctx.self.incarnation = Math.max(ctx.self.incarnation, seen) + 1;
+    ctx.table.setIncarnation(ctx.self, Math.max(ctx.self.incarnation, seen) + 1);
     if (ctx.cfg.lifeguard) ctx.awareness.applyDelta(1);
     ctx.metrics.inc("overlay_refutations_total");
     ctx.broadcast(ctx.self.name, this.selfAlive());

@@ -70,7 +70,8 @@ export class CatalogSync {
   }
 
   register(input: RegisterInput): RegisterServiceResult {
-    const r = this.local.register(input, this.clock.nowMs());
+    // Whole ms: registeredAtMs travels, and peers refuse fractions (a Clock may have them: a drifting one in the simulator).
+    const r = this.local.register(input, Math.floor(this.clock.nowMs()));
     if (!r.ok) {
       if (r.error.code === "RESOURCE_EXHAUSTED") {
         this.metrics.inc("catalog_limit_hits_total", { limit: r.error.field ?? "none" });

@@ -64,10 +64,21 @@ interface SimEvent {
   run: () => void;
 }
 
+/** A host's clock against virtual time: local = baseMs + (now - anchorMs) x rate. */
+export interface SimClockSkew {
+  /** Local clock minus virtual time, from now on (ms; may be negative). @default 0 */
+  offsetMs?: number;
+  /** Rate error: the local clock runs (1 + drift) times as fast as virtual time (1e-4 = 100 ppm). @default 0 */
+  drift?: number;
+}
+
 interface HostState {
   name: string;
   address: Address;
   gen: number;
+  clockBaseMs: number;
+  clockAnchorMs: number;
+  clockRate: number;
   up: boolean;
   stalledUntil: number;
   backlog: SimEvent[];
@@ -137,6 +148,9 @@ export class SimNetwork {
       name,
       address,
       gen: 0,
+      clockBaseMs: 0,
+      clockAnchorMs: 0,
+      clockRate: 1,
       up: true,
       stalledUntil: 0,
       backlog: [],
@@ -197,6 +211,25 @@ export class SimNetwork {
     h.up = true;
     h.stalledUntil = 0;
     return this.makeHost(h);
+  }
+
+  /**
+   * Sets a host's clock error (kept across restarts: it is the machine's
+   * clock). Its clock reads virtual time + `offsetMs` now and then runs at
+   * 1 + `drift`; its timers fire after their delay on its own clock. Changing
+   * it on a running host makes its clock jump, as a stepped NTP clock does.
+   */
+  setClock(name: string, skew: SimClockSkew): void {
+    const h = this.mustHost(name);
+    h.clockAnchorMs = this.now;
+    h.clockBaseMs = this.now + (skew.offsetMs ?? 0);
+    h.clockRate = 1 + (skew.drift ?? 0);
+    if (!(h.clockRate > 0)) throw new Error(`sim: drift of ${name} must be > -1`);
+  }
+
+  /** What `name`'s clock reads now. */
+  localTime(name: string): number {
+    return localNow(this.mustHost(name), this.now);
   }
 
   isUp(name: string): boolean {
@@ -406,11 +439,12 @@ export class SimNetwork {
       },
     };
     const clock: Clock = {
-      nowMs: () => this.now,
+      nowMs: () =>
+        h.clockRate === 1 && h.clockBaseMs === h.clockAnchorMs ? this.now : localNow(h, this.now),
       setTimer: (delayMs: number, fn: () => void): TimerHandle => {
         const id = this.nextTimerId++;
         if (!alive()) return { id };
-        const ev = this.push(this.now + Math.max(0, delayMs), h, gen, "timer", () => {
+        const ev = this.push(this.now + Math.max(0, delayMs) / h.clockRate, h, gen, "timer", () => {
           h.timers.delete(id);
           fn();
         });
@@ -425,4 +459,8 @@ export class SimNetwork {
     };
     return { name: h.name, address: h.address, transport, clock, rng: this.rng.fork(`${h.name}#${gen}`) };
   }
+}
+
+function localNow(h: HostState, now: number): number {
+  return h.clockBaseMs + (now - h.clockAnchorMs) * h.clockRate;
 }

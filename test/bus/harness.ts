@@ -1,11 +1,9 @@
-import { SimNetwork, type SimHost, type SimOptions } from "../../src/transport/index.js";
-import { Keyring, Overlay, lanConfig, type OverlayConfig } from "../../src/overlay/index.js";
-import { MemoryMetrics } from "../../src/observe/index.js";
+import type { SimNetwork, SimOptions } from "../../src/transport/index.js";
+import type { Overlay, OverlayConfig } from "../../src/overlay/index.js";
+import type { MemoryMetrics } from "../../src/observe/index.js";
 import {
-  Bus,
+  type Bus,
   BUS_CHANNEL,
-  Channels,
-  MemoryLogStore,
   decodeBusMessage,
   DEFAULT_BUS_CONFIG,
   type BusConfig,
@@ -14,6 +12,8 @@ import {
   type LogStore,
   type Subscription,
 } from "../../src/bus/index.js";
+import type { HearsayNode } from "../../src/node/index.js";
+import { SimCluster } from "../support/sim-cluster.js";
 
 export { nodeNames, seedFor } from "../overlay/harness.js";
 
@@ -21,12 +21,16 @@ export interface BusClusterOptions extends Partial<Omit<SimOptions, "seed">> {
   seed: number;
   overlay?: Partial<OverlayConfig>;
   bus?: Partial<BusConfig>;
-  /** The store a node's bus gets at boot and at each restart (default: a fresh MemoryLogStore). */
+  /** The store a node's bus gets at boot and at each restart (default: a fresh MemoryLogStore, new epoch). */
   store?: (name: string) => LogStore;
 }
 
-/** A simulated cluster of overlays, each with a bus; counts inbound payload bytes per digest type per node. */
+/**
+ * A simulated cluster of whole nodes (test/support/sim-cluster.ts), seen by
+ * their buses; counts inbound payload bytes per digest type per node.
+ */
 export class BusCluster {
+  readonly cluster: SimCluster;
   readonly sim: SimNetwork;
   readonly overlays = new Map<string, Overlay>();
   readonly buses = new Map<string, Bus>();
@@ -34,16 +38,17 @@ export class BusCluster {
   /** node -> type -> payload bytes received (pushes, sync answers), decoded at the channel. */
   readonly payloadBytes = new Map<string, Map<string, number>>();
 
-  constructor(private readonly opts: BusClusterOptions) {
-    this.sim = new SimNetwork(opts);
+  constructor(opts: BusClusterOptions) {
+    this.cluster = new SimCluster({ ...opts, onBoot: (n) => this.booted(n, opts.bus) });
+    this.sim = this.cluster.sim;
   }
 
   get replay(): string {
-    return `${this.sim.describe()} (replay with HEARSAY_SEED=${this.sim.seed})`;
+    return this.cluster.replay;
   }
 
   add(name: string): Bus {
-    return this.boot(name, this.sim.addHost(name));
+    return this.cluster.add(name).bus;
   }
 
   addMany(names: string[]): Bus[] {
@@ -57,10 +62,7 @@ export class BusCluster {
   }
 
   joinAll(names: string[], seed: string, spreadMs = 0): void {
-    names.forEach((n, i) => {
-      if (n === seed) return;
-      this.sim.at(this.sim.nowMs() + i * spreadMs, () => this.overlays.get(n)?.join([`${seed}:7946`]));
-    });
+    this.cluster.joinAll(names, seed, spreadMs);
   }
 
   allSeeAlive(names: string[]): boolean {
@@ -69,15 +71,11 @@ export class BusCluster {
 
   /** The process dies: overlay, bus and timers gone (the store object survives if the factory keeps it). */
   crash(name: string): void {
-    this.buses.get(name)?.stop();
-    this.overlays.get(name)?.stop();
-    this.sim.crash(name);
+    this.cluster.crash(name);
   }
 
   restart(name: string, seed: string): Bus {
-    const bus = this.boot(name, this.sim.restart(name));
-    this.overlays.get(name)?.join([`${seed}:7946`]);
-    return bus;
+    return this.cluster.restart(name, { join: [seed] }).bus;
   }
 
   counter(name: string, labels?: Record<string, string>): number {
@@ -90,36 +88,20 @@ export class BusCluster {
     return this.payloadBytes.get(node)?.get(type) ?? 0;
   }
 
-  private boot(name: string, host: SimHost): Bus {
-    const metrics = new MemoryMetrics();
-    const overlay = new Overlay(lanConfig(name, this.opts.overlay), {
-      transport: host.transport,
-      clock: host.clock,
-      rng: host.rng,
-      keyring: new Keyring([]),
-      metrics,
-    });
-    overlay.start();
-    const channels = new Channels(overlay, metrics);
-    const limits = { ...DEFAULT_BUS_CONFIG, ...this.opts.bus };
+  private booted(node: HearsayNode, bus: Partial<BusConfig> | undefined): void {
+    const name = node.name;
+    const limits = { ...DEFAULT_BUS_CONFIG, ...bus };
     const counts = this.payloadBytes.get(name) ?? new Map<string, number>();
     this.payloadBytes.set(name, counts);
-    channels.observe((ch, _kind, _from, payload) => {
+    node.channels.observe((ch, _kind, _from, payload) => {
       if (ch !== BUS_CHANNEL) return;
       const r = decodeBusMessage(payload, limits);
       if (!r.ok || (r.msg.kind !== "push" && r.msg.kind !== "sync-resp")) return;
       for (const d of r.msg.digests) counts.set(d.type, (counts.get(d.type) ?? 0) + d.payload.length);
     });
-    const store = this.opts.store?.(name) ?? new MemoryLogStore();
-    const bus = new Bus(
-      { overlay, clock: host.clock, rng: host.rng, store, channels, metrics },
-      this.opts.bus,
-    );
-    bus.start();
-    this.overlays.set(name, overlay);
-    this.buses.set(name, bus);
-    this.metrics.set(name, metrics);
-    return bus;
+    this.overlays.set(name, node.overlay);
+    this.buses.set(name, node.bus);
+    this.metrics.set(name, node.metrics);
   }
 }
 

@@ -59,7 +59,9 @@ it("hostile input is refused and counted; nothing else is disturbed", () => {
     error: { code: "INVALID_ARGUMENT" },
   });
 
-  // Wire attacks from n4 at n2.
+  // Wire attacks from n4 at n2, forging digests of n1's stream (its epoch).
+  const epoch = c.bus("n1").epoch;
+  const forged = (over: Partial<Digest>): Digest => digest({ epoch, ...over });
   const attacker = c.overlays.get("n4");
   if (attacker === undefined) throw new Error("no n4");
   const send = (bytes: Uint8Array): void => {
@@ -71,14 +73,18 @@ it("hostile input is refused and counted; nothing else is disturbed", () => {
   send(new Uint8Array([Kind.Push, 0x93, 1, 2, 3])); // not a record
   send(new Uint8Array([77, 1, 2])); // unknown kind
   send(new Uint8Array([])); // empty
-  request(pushBytes([digest({ seq: 11, typeSeq: 11, headers: { h: "x".repeat(5000) } })])); // oversize headers (TCP: too big for UDP)
-  send(pushBytes([digest({ seq: 3, typeSeq: 5 })])); // typeSeq above seq
-  send(pushBytes([digest({ seq: 9e15, typeSeq: 9e15 })])); // huge jump
-  send(pushBytes([digest({ seq: 4, typeSeq: 4, payload: new Uint8Array([66]) })])); // rewind: already delivered
-  send(pushBytes([digest({ seq: -1, typeSeq: 1 })]));
-  request(pushBytes([digest({ type: "x".repeat(300), seq: 12, typeSeq: 12 })])); // type name too long
+  request(pushBytes([forged({ seq: 11, typeSeq: 11, headers: { h: "x".repeat(5000) } })])); // oversize headers (TCP: too big for UDP)
+  send(pushBytes([forged({ seq: 3, typeSeq: 5 })])); // typeSeq above seq
+  send(pushBytes([forged({ seq: 9e15, typeSeq: 9e15 })])); // huge jump
+  send(pushBytes([forged({ seq: 4, typeSeq: 4, payload: new Uint8Array([66]) })])); // rewind: already delivered
+  send(pushBytes([forged({ seq: -1, typeSeq: 1 })]));
+  request(pushBytes([forged({ type: "x".repeat(300), seq: 12, typeSeq: 12 })])); // type name too long
   request(
-    encodeSyncReq(["A"], [{ origin: "n1", epoch: 1, type: "A", hwm: 2 ** 53, floor: 0, upTo: 0 }], "n1").subarray(0, 5),
+    encodeSyncReq(
+      ["A"],
+      [{ origin: "n1", epoch, type: "A", hwm: 2 ** 53, floor: 0, upTo: 0 }],
+      "n1",
+    ).subarray(0, 5),
   );
   c.sim.runFor("500ms");
   const m = c.metrics.get("n2");

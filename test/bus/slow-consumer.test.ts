@@ -46,13 +46,11 @@ it("a subscriber that stops reading gets one gap notice while others continue at
   expect(s.dropped).toBe(N - 99);
 
   // Never silent, and recoverable: a new subscription resuming from before the gap reads the rest from the log.
-  const again = c
-    .bus("n2")
-    .subscribe({
-      types: ["A"],
-      resumeFrom: [{ origin: "n1", type: "A", epoch, sequence: 99 }],
-      maxQueued: 300,
-    });
+  const again = c.bus("n2").subscribe({
+    types: ["A"],
+    resumeFrom: [{ origin: "n1", type: "A", epoch, sequence: 99 }],
+    maxQueued: 300,
+  });
   if (!again.ok) throw new Error(again.error.message);
   const k = new Collector(again.subscription);
   c.sim.runFor("1s");

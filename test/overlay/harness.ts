@@ -134,14 +134,17 @@ export class Cluster {
     const metrics = new MemoryMetrics();
     const keyring = new Keyring(this.opts.keys ?? []);
     this.hosts.set(config.name ?? name, host);
-    const overlay = new Overlay(lanConfig(config.name ?? name, { ...this.opts.config, ...config }), {
-      transport: host.transport,
-      clock: host.clock,
-      rng: host.rng,
-      keyring,
-      metrics,
-      logger: this.opts.logger?.(name),
-    });
+    const overlay = new Overlay(
+      lanConfig(config.name ?? name, { strictInvariants: true, ...this.opts.config, ...config }),
+      {
+        transport: host.transport,
+        clock: host.clock,
+        rng: host.rng,
+        keyring,
+        metrics,
+        logger: this.opts.logger?.(name),
+      },
+    );
     overlay.on((e) => {
       if (this.recordEvents) this.events.push({ ...e, observer: name });
     });

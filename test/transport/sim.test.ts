@@ -126,4 +126,23 @@ describe("simulator", () => {
     expect(toMs(5)).toBe(5);
     expect(() => toMs("soon" as never)).toThrow();
   });
+
+  it("gives each host its own clock offset and drift; its timers run on its own clock", () => {
+    const sim = new SimNetwork({ seed: 9 });
+    const fast = sim.addHost("fast");
+    const plain = sim.addHost("plain");
+    sim.setClock("fast", { offsetMs: 5000, drift: 0.01 });
+    expect(fast.clock.nowMs()).toBe(5000);
+    let firedAt = -1;
+    fast.clock.setTimer(1010, () => (firedAt = sim.nowMs()));
+    sim.runFor(2000);
+    // 1010 ms on a clock 1 % fast are 1000 ms of virtual time.
+    expect(firedAt).toBeCloseTo(1000, 6);
+    expect(fast.clock.nowMs()).toBeCloseTo(5000 + 2000 * 1.01, 6);
+    expect(plain.clock.nowMs()).toBe(2000);
+    // The machine's clock, kept across a restart.
+    const again = sim.restart("fast");
+    expect(again.clock.nowMs()).toBeCloseTo(sim.localTime("fast"), 6);
+    expect(sim.localTime("fast")).toBeGreaterThan(sim.nowMs());
+  });
 });
