@@ -128,7 +128,14 @@ export class Publisher {
   /** Ends the open call and waits (bounded) for every call's answer. */
   async finish(timeoutMs: number): Promise<void> {
     this.endCall();
-    await Promise.race([Promise.all(this.pending), new Promise((r) => setTimeout(r, timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.pending),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private open(): void {

@@ -16,14 +16,20 @@ export class AntiEntropy {
 
   constructor(private readonly ctx: BusCtx) {}
 
-  /** Periodic round: one random peer among those sharing our types, and the origins of our streams. */
+  /**
+   * Periodic round: one random peer among those sharing our types, the
+   * origins of our streams, and those wanting what we publish (a publisher
+   * with no subscriptions of its own offers its heads, so a stream whose
+   * every push was lost is still found).
+   */
   round(): void {
     const { ctx } = this;
-    if (ctx.myTypes.size === 0) return;
     const candidates = new Set<string>();
     for (const t of ctx.myTypes.keys()) for (const n of ctx.interest.interested(t)) candidates.add(n);
     for (const s of ctx.streams.values()) {
       if (ctx.myTypes.has(s.type) && ctx.interest.address(s.origin) !== undefined) candidates.add(s.origin);
+      else if (s.origin === ctx.self && s.epoch === ctx.epoch)
+        for (const n of ctx.interest.interested(s.type)) candidates.add(n);
     }
     candidates.delete(ctx.self);
     const list = [...candidates];
@@ -95,9 +101,9 @@ export class AntiEntropy {
       if (s !== undefined && wanted.has(h.type)) theirs.set(s.key, h);
       if (peer !== undefined) peerAhead = this.learn(peer, h) || peerAhead;
     }
-    const streams = [...ctx.streams.values()].filter(
-      (s) => s.active && theirs.has(s.key) && s.origin !== peer,
-    );
+    // Streams of the asker's own name are answered too: its earlier epochs (a restart without its
+    // data dir) come back this way; its current one is never behind ours.
+    const streams = [...ctx.streams.values()].filter((s) => s.active && theirs.has(s.key));
     const offset = ctx.rng.int(streams.length);
     // Without a known gap, what was published just now is most likely still on its way by push.
     const recent = ctx.clock.nowMs() - ctx.cfg.syncRecentGraceMs;
@@ -128,10 +134,15 @@ export class AntiEntropy {
   /** Applies a peer's head; true if the peer is ahead of us on a stream we want. */
   private learn(peer: string, h: Head): boolean {
     const { ctx } = this;
-    if ((h.origin === ctx.self && h.epoch === ctx.epoch) || !ctx.myTypes.has(h.type)) return false;
+    if (h.origin === ctx.self && h.epoch === ctx.epoch) {
+      ctx.streams.get(streamKey(h.origin, h.epoch, h.type))?.noteHolder(peer, h.floor);
+      return false;
+    }
+    if (!ctx.myTypes.has(h.type)) return false;
     const s = ctx.streamFor(h.origin, h.epoch, h.type);
     if (s === undefined) return false;
     s.advertised = Math.max(s.advertised, h.hwm);
+    if (h.hwm > h.floor) s.noteHolder(peer, h.floor);
     if (!s.active) return false;
     if (peer === s.origin && s.held > 0 && h.floor > s.head.typeSeq) s.originLacks = true;
     return h.hwm > s.head.typeSeq && h.floor <= s.head.typeSeq;

@@ -2,13 +2,14 @@ import { shuffle } from "../transport/index.js";
 import { BUS_CHANNEL } from "./channels.js";
 import { decodeBusMessage, encodeSyncReq } from "./codec.js";
 import type { BusCtx } from "./ctx.js";
+import type { GapReason } from "./cursor.js";
 import type { Digest } from "./digest.js";
 import { ZERO_MARK } from "./log-store.js";
 import type { Stream } from "./stream.js";
 import type { Subscription } from "./subscription.js";
 
-/** Nodes asked for one stretch before what none of them holds is reported lost: the origin, then four peers. */
-const MAX_PEERS = 4;
+/** Nodes asked for one stretch before what none of them holds is reported lost: the origin, then six peers. */
+const MAX_PEERS = 6;
 
 interface Job {
   readonly sub: Subscription;
@@ -20,15 +21,24 @@ interface Job {
   lowestFloor: number;
   inFlight: boolean;
   queued: boolean;
+  /** A retry is scheduled. */
+  retrying: boolean;
   /** An earliest start: what no node holds before the first retained digest is not a loss. */
   quietLead: boolean;
+  /** Asks this round that got no answer (timed out, unreachable): not evidence that nobody holds it. */
+  unanswered: number;
+  /** Since when this stretch has made no progress. */
+  sinceMs: number;
 }
 
 export interface BackfillHooks {
   /** `sub` is past the backfilled stretch of `s` (or lost it): local delivery goes on. */
   done(sub: Subscription, s: Stream): void;
-  /** Nobody reachable holds (from, to] of `s`: a RETENTION_EXPIRED gap. */
-  lost(sub: Subscription, s: Stream, fromSeq: number, toSeq: number): void;
+  /**
+   * [from, to] of `s` is lost: RETENTION_EXPIRED when every node asked said
+   * it does not hold it, UNRECOVERABLE when some never answered within maxGapWaitMs.
+   */
+  lost(sub: Subscription, s: Stream, reason: GapReason, fromSeq: number, toSeq: number): void;
 }
 
 /**
@@ -69,7 +79,10 @@ export class Backfill {
       lowestFloor: Infinity,
       inFlight: false,
       queued: false,
+      retrying: false,
       quietLead: earliest,
+      unanswered: 0,
+      sinceMs: this.ctx.clock.nowMs(),
     };
     mine.set(s.key, job);
     this.ctx.metrics.inc("bus_backfills_total");
@@ -78,7 +91,7 @@ export class Backfill {
 
   /** The consumer made room: resume what waits for it. */
   resume(sub: Subscription): void {
-    for (const job of this.jobs.get(sub)?.values() ?? []) if (!job.inFlight && !job.queued) this.step(job);
+    for (const job of this.jobs.get(sub)?.values() ?? []) this.step(job);
   }
 
   /** The subscription closed. */
@@ -99,24 +112,15 @@ export class Backfill {
   private step(job: Job): void {
     const { sub, s } = job;
     if (sub.closed || this.jobs.get(sub)?.get(s.key) !== job) return;
+    // One chain of work per job: an ask in flight, a place in the queue, or a retry pending.
+    if (job.inFlight || job.queued || job.retrying) return;
     const pos = sub.pos.get(s.key)?.typeSeq ?? 0;
     const floor = this.floorOf(s);
     if (pos >= floor) return this.finish(job);
     const room = sub.room();
     if (room === 0) return; // resumed when the consumer takes items
     const target = this.target(job);
-    if (target === undefined) {
-      // Nobody left to ask: what no asked node holds is lost; the rest comes from who holds it.
-      const to = Math.min(job.lowestFloor, floor);
-      if (job.quietLead) sub.pos.set(s.key, { typeSeq: to });
-      else this.hooks.lost(sub, s, pos + 1, to);
-      job.quietLead = false;
-      if (to >= floor) return this.finish(job);
-      job.tries = 0;
-      job.peers = null;
-      job.lowestFloor = Infinity;
-      return this.step(job);
-    }
+    if (target === undefined) return this.roundEnded(job, pos, floor);
     if (this.inFlight >= this.ctx.cfg.maxConcurrentBackfills) {
       job.queued = true;
       this.waiting.push(job);
@@ -126,18 +130,63 @@ export class Backfill {
     this.ask(job, target, pos, Math.min(floor, pos + room));
   }
 
-  /** The origin first (if live), then up to MAX_PEERS distinct interested peers at random; undefined after. */
+  /**
+   * Every node of this round was asked. Some did not answer (timed out, or
+   * the origin is not reachable now): ask again later, up to maxGapWaitMs
+   * without progress. Else what none of them holds is lost (quietly, before
+   * the oldest retained, for an earliest start) and the rest comes from who
+   * holds it.
+   */
+  private roundEnded(job: Job, pos: number, floor: number): void {
+    const { ctx } = this;
+    const { sub, s } = job;
+    const waited = ctx.clock.nowMs() - job.sinceMs;
+    const unanswered = job.unanswered > 0;
+    this.newRound(job);
+    if (unanswered && waited < ctx.cfg.maxGapWaitMs) {
+      job.retrying = true;
+      ctx.clock.setTimer(ctx.cfg.gapRetryMs * 4, () => {
+        job.retrying = false;
+        this.step(job);
+      });
+      return;
+    }
+    const to = Math.min(job.lowestFloor, floor);
+    job.lowestFloor = Infinity;
+    if (unanswered) this.hooks.lost(sub, s, "UNRECOVERABLE", pos + 1, to);
+    else if (job.quietLead) sub.pos.set(s.key, { typeSeq: to });
+    else this.hooks.lost(sub, s, "RETENTION_EXPIRED", pos + 1, to);
+    job.quietLead = false;
+    job.sinceMs = ctx.clock.nowMs();
+    if (to >= floor) return this.finish(job);
+    this.step(job);
+  }
+
+  private newRound(job: Job): void {
+    job.tries = 0;
+    job.peers = null;
+    job.unanswered = 0;
+  }
+
+  /** The origin first (if live), then up to MAX_PEERS distinct holders or interested peers; undefined after. */
   private target(job: Job): string | undefined {
     const { ctx } = this;
     const { s } = job;
     if (job.tries === 0) {
       job.tries++;
-      if (ctx.interest.address(s.origin) !== undefined) return s.origin;
+      // Our own stream: peers may retain more than our log (a smaller retention here).
+      if (s.origin !== ctx.self) {
+        if (ctx.interest.address(s.origin) !== undefined) return s.origin;
+        job.unanswered++; // the origin, not reachable now, may still hold it
+      }
     }
-    job.peers ??= shuffle(
-      ctx.interest.interestedList(s.type).filter((n) => n !== ctx.self && n !== s.origin),
-      ctx.rng,
-    ).slice(0, MAX_PEERS);
+    // Peers known to hold the stream (lowest floor first), then other interested ones at random.
+    job.peers ??= [
+      ...[...s.holders].sort((a, b) => a[1] - b[1]).map(([p]) => p),
+      ...shuffle(ctx.interest.interestedList(s.type), ctx.rng),
+    ]
+      .filter((n, i, all) => n !== ctx.self && n !== s.origin && all.indexOf(n) === i)
+      .slice(0, MAX_PEERS);
     while (job.tries <= job.peers.length) {
       const peer = job.peers[job.tries++ - 1] as string;
       if (ctx.interest.address(peer) !== undefined) return peer;
@@ -149,7 +198,10 @@ export class Backfill {
     const { ctx } = this;
     const { s } = job;
     const address = ctx.interest.address(peer);
-    if (address === undefined) return this.step(job);
+    if (address === undefined) {
+      job.unanswered++;
+      return this.step(job);
+    }
     job.inFlight = true;
     this.inFlight++;
     ctx.metrics.inc("bus_backfill_requests_total");
@@ -172,6 +224,7 @@ export class Backfill {
     const r = reply === null ? null : decodeBusMessage(reply, ctx.cfg);
     if (r === null || !r.ok || r.msg.kind !== "sync-resp") {
       ctx.metrics.inc("bus_backfill_failed_total");
+      job.unanswered++;
       return this.step(job);
     }
     const theirs = r.msg.heads.find((h) => h.origin === s.origin && h.epoch === s.epoch && h.type === s.type);
@@ -189,9 +242,9 @@ export class Backfill {
     ctx.metrics.inc("bus_backfilled_total", undefined, at - pos);
     if (at > pos) {
       job.quietLead = false;
-      job.tries = 0;
-      job.peers = null;
+      this.newRound(job);
       job.lowestFloor = Infinity;
+      job.sinceMs = ctx.clock.nowMs();
       return this.step(job);
     }
     // Nothing right after `pos` there: it lacks it (its floor is above), or does not hold the stream.

@@ -336,7 +336,7 @@ export class Bus {
     const r = s.offer(d, this.config);
     if (r === "commit" || r === "held") ownPayload(d);
     if (r === "commit") {
-      this.commit(s, d);
+      this.commit(s, d, undefined, via === "push");
       this.drainReady(s);
     } else if (r === "held") {
       if (s.active) {
@@ -350,7 +350,8 @@ export class Bus {
     return null;
   }
 
-  private commit(s: Stream, d: Digest, now = this.ctx.clock.nowMs()): void {
+  /** `live`: a new digest (published here, or pushed); a repaired or released one never overflows a subscriber. */
+  private commit(s: Stream, d: Digest, now = this.ctx.clock.nowMs(), live = true): void {
     this.ctx.check(
       d.typeSeq === s.head.typeSeq + 1 && s.active,
       "a stream commits its head's next digest",
@@ -363,11 +364,11 @@ export class Bus {
     );
     if (!this.deps.store.append(d, now)) this.ctx.metrics.inc("bus_store_refused_total");
     s.advance(d, now);
-    this.delivery.committed(s, d);
+    this.delivery.committed(s, d, live);
   }
 
   private drainReady(s: Stream): void {
-    for (let d = s.nextReady(); d !== undefined; d = s.nextReady()) this.commit(s, d);
+    for (let d = s.nextReady(); d !== undefined; d = s.nextReady()) this.commit(s, d, undefined, false);
     if (s.held === 0) this.repairer.gapped.delete(s);
     else {
       s.gapSinceMs ??= this.ctx.clock.nowMs();

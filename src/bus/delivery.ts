@@ -28,7 +28,7 @@ export class Delivery {
   constructor(private readonly ctx: BusCtx) {
     this.backfill = new Backfill(ctx, {
       done: (sub) => this.scheduleFill(sub),
-      lost: (sub, s, from, to) => this.lose(sub, s, "RETENTION_EXPIRED", from, to),
+      lost: (sub, s, reason, from, to) => this.lose(sub, s, reason, from, to),
     });
   }
 
@@ -97,14 +97,21 @@ export class Delivery {
     sub.offer(key, d, live);
   }
 
-  /** A digest was committed (it is the stream's new head). */
-  committed(s: Stream, d: Digest): void {
+  /**
+   * A digest was committed (it is the stream's new head). A live one (just
+   * published or pushed) may overflow a full subscriber into a SLOW_CONSUMER
+   * gap; a repaired or released one is in the log, so a full subscriber
+   * reads it from there once it has room instead of losing it.
+   */
+  committed(s: Stream, d: Digest, live: boolean): void {
     for (const sub of this.byType.get(s.type) ?? []) {
       const p = sub.pos.get(s.key);
       if (p === undefined) this.attach(sub, s, true);
       else if (p.typeSeq === d.typeSeq - 1) {
         if (s.epochs.length > 1 && this.waitsForOlder(sub, s)) this.scheduleFill(sub);
-        else this.offer(sub, s.key, d, true);
+        else if (live) this.offer(sub, s.key, d, true);
+        else if (sub.room() > 0) this.offer(sub, s.key, d, false);
+        else this.scheduleFill(sub);
       } else if (p.typeSeq < d.typeSeq - 1) this.scheduleFill(sub);
     }
   }
@@ -148,7 +155,7 @@ export class Delivery {
       this.attachCursor(sub, s, floor, 0);
     } else if (sub.start === "earliest") {
       // The oldest digest any reachable node retains: nothing before it is reported lost.
-      if (this.own(s) || floor.typeSeq === 0) sub.pos.set(s.key, { typeSeq: floor.typeSeq });
+      if (floor.typeSeq === 0) sub.pos.set(s.key, { typeSeq: 0 });
       else {
         sub.pos.set(s.key, { typeSeq: 0 });
         this.backfill.start(sub, s, true);
@@ -167,18 +174,13 @@ export class Delivery {
     sub.filters.set(s.key, { skipThroughSeq: seq });
     if (seq >= floor.typeSeq)
       return void sub.pos.set(s.key, { typeSeq: Math.min(seq, Math.max(seq, s.head.typeSeq)) });
-    this.belowFloor(sub, s, seq, floor.typeSeq);
+    this.belowFloor(sub, s, seq);
   }
 
-  /** The subscription stands below what this node holds of a stream: fetch it, or (our own stream) it is gone. */
-  private belowFloor(sub: Subscription, s: Stream, pos: number, floor: number): void {
-    if (this.own(s)) return this.lose(sub, s, "RETENTION_EXPIRED", pos + 1, floor);
+  /** The subscription stands below what this node holds of a stream: fetch it from who holds it. */
+  private belowFloor(sub: Subscription, s: Stream, pos: number): void {
     sub.pos.set(s.key, { typeSeq: pos });
     this.backfill.start(sub, s);
-  }
-
-  private own(s: Stream): boolean {
-    return s.origin === this.ctx.self && s.epoch === this.ctx.epoch;
   }
 
   private range(s: Stream, fromSeq: number, toSeq: number) {
@@ -270,7 +272,7 @@ export class Delivery {
         if (room === 0) return false;
         const floor = ctx.store.stream(key)?.floor ?? ZERO_MARK;
         if (pos.typeSeq < floor.typeSeq) {
-          this.belowFloor(sub, s, pos.typeSeq, floor.typeSeq);
+          this.belowFloor(sub, s, pos.typeSeq);
           if (this.backfill.has(sub, key)) break;
           pos = sub.pos.get(key) ?? floor;
           continue;

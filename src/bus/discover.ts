@@ -2,6 +2,7 @@ import { shuffle } from "../transport/index.js";
 import { BUS_CHANNEL } from "./channels.js";
 import { decodeBusMessage, encodeDiscoverReq, encodeDiscoverResp, type Head } from "./codec.js";
 import type { BusCtx } from "./ctx.js";
+import { streamKey } from "./digest.js";
 import type { Subscription } from "./subscription.js";
 
 /** One ask of live peers for the streams of some types, and the subscriptions waiting on it. */
@@ -95,14 +96,14 @@ export class Discovery {
     for (const peer of peers) {
       const address = ctx.interest.address(peer) as string;
       ctx.channels.request(BUS_CHANNEL, address, req, ctx.cfg.requestTimeoutMs, (reply) => {
-        if (reply !== null) this.learn(round, reply);
+        if (reply !== null) this.learn(round, peer, reply);
         if (--round.outstanding === 0) this.finish(round);
       });
     }
     return round;
   }
 
-  private learn(round: Round, reply: Uint8Array): void {
+  private learn(round: Round, peer: string, reply: Uint8Array): void {
     const { ctx } = this;
     const r = decodeBusMessage(reply, ctx.cfg);
     if (!r.ok || r.msg.kind !== "discover-resp") {
@@ -111,9 +112,13 @@ export class Discovery {
     }
     for (const h of r.msg.heads) {
       if (!round.types.has(h.type) || !ctx.myTypes.has(h.type)) continue;
-      if (h.origin === ctx.self && h.epoch === ctx.epoch) continue;
-      const s = ctx.streamFor(h.origin, h.epoch, h.type);
-      if (s !== undefined) s.advertised = Math.max(s.advertised, h.hwm);
+      const own = h.origin === ctx.self && h.epoch === ctx.epoch;
+      const s = own
+        ? ctx.streams.get(streamKey(h.origin, h.epoch, h.type))
+        : ctx.streamFor(h.origin, h.epoch, h.type);
+      if (s === undefined) continue;
+      if (!own) s.advertised = Math.max(s.advertised, h.hwm);
+      if (h.hwm > h.floor) s.noteHolder(peer, h.floor);
     }
   }
 

@@ -2,6 +2,9 @@ import type { BusConfig } from "./config.js";
 import { digestBytes, type Digest } from "./digest.js";
 import type { Mark } from "./log-store.js";
 
+/** Holders remembered per stream (backfill candidates after the origin). */
+const MAX_HOLDERS = 8;
+
 /** What became of an offered digest. */
 export type Offer =
   | "commit" // next in order: the caller commits it, then drains `nextReady`
@@ -37,6 +40,8 @@ export class Stream {
   liveFrom: number | null = null;
   /** When the head last moved (activation, commit, a gap given up). */
   movedMs = 0;
+  /** Peers known to hold this stream, with their floor (from heads they sent): where backfill looks first. */
+  readonly holders = new Map<string, number>();
   /** The streams of this (origin, type) at this node, one per epoch, oldest first (shared by them). */
   epochs: Stream[] = [this];
   private readonly hold = new Map<number, Digest>();
@@ -117,6 +122,19 @@ export class Stream {
     this.movedMs = nowMs;
     this.originLacks = false;
     return { from, to };
+  }
+
+  /** A peer said it holds this stream above `floor`; at most MAX_HOLDERS are kept, the lowest floors. */
+  noteHolder(peer: string, floor: number): void {
+    this.holders.delete(peer);
+    if (this.holders.size >= MAX_HOLDERS) {
+      let worst: string | undefined;
+      for (const [p, f] of this.holders)
+        if (worst === undefined || f > (this.holders.get(worst) as number)) worst = p;
+      if (worst === undefined || (this.holders.get(worst) as number) <= floor) return;
+      this.holders.delete(worst);
+    }
+    this.holders.set(peer, floor);
   }
 
   /** Joins the epochs list of another epoch of the same (origin, type), kept oldest first. */

@@ -29,19 +29,7 @@ export const KNOWN_BUGS: Readonly<Record<string, string>> = {
 
 /** Seeds within 1..FIXED_SEEDS that break an invariant today, by bug (from `npm run swarm -- --seeds 1000`). */
 export const KNOWN_FAILING: Readonly<Record<number, keyof typeof KNOWN_BUGS>> = {
-  13: "C",
-  22: "E",
-  26: "C",
-  33: "B",
-  42: "E",
   62: "F",
-  64: "C",
-  119: "A",
-  142: "B",
-  148: "B",
   156: "B",
   197: "E",
-  230: "A",
-  242: "A",
-  247: "C",
 };
