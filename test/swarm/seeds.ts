@@ -10,21 +10,15 @@ export const FIXED_SEEDS = 300;
 
 /** Bugs the swarm found that are not fixed yet (diagnosis in test/swarm/README.md). */
 export const KNOWN_BUGS: Readonly<Record<string, string>> = {
-  A:
-    "a sync answer leaves out every stream whose origin is the asker (anti-entropy.ts answer: s.origin !== peer), " +
-    "old epochs included: a node restarted without its data dir never gets its own earlier epoch back",
   B:
-    "backfill of an earliest (or resumed) subscription takes 'no node answered' (holder partitioned away, " +
-    "stalled or declared dead) for 'no node holds it': the position moves past digests still held, silently",
-  C:
-    "a publisher with no subscriptions of its own never runs anti-entropy (round() returns when myTypes is " +
-    "empty): a stream whose pushes were all lost is never found after the heal",
+    "an earliest subscription's backfill passes quietly over the oldest digests when the only node holding " +
+    "them was not reachable (or not asked) when it asked: delivery starts above them, no gap names them",
   E:
-    "an origin whose own log holds less of its stream than its peers (smaller retention) does not backfill " +
-    "an earliest subscriber at itself from them: silence, or a RETENTION_EXPIRED gap for what peers hold",
+    "an earliest subscription where only a node other than the origin and the asked peers holds the oldest " +
+    "digests: delivery starts at the oldest the asked nodes hold",
   F:
-    "a slow consumer that overflows while a backfill of a stream waits for queue room: the position moves " +
-    "past the backfilled stretch, which is never delivered, and the gap names only the live overflow",
+    "a slow consumer resubscribing (attached twice) after a SLOW_CONSUMER gap: a stretch of one stream is " +
+    "neither delivered nor named by a gap",
 };
 
 /** Seeds within 1..FIXED_SEEDS that break an invariant today, by bug (from `npm run swarm -- --seeds 1000`). */
