@@ -1,12 +1,10 @@
 // N gateways on loopback (g1 = the origin A, g2 = B where the late subscriber
 // comes, g3.. bystanders), bench.Blob registered at A and known everywhere,
 // and a bounded bulk publisher at A.
-import * as grpc from "@grpc/grpc-js";
 import type { GatewayClient } from "../../src/gen/proto/hearsay/v1/gateway.js";
-import { MemberStatus } from "../../src/gen/proto/hearsay/v1/types.js";
 import { encodeBatch } from "../bus/blob.js";
 import { connectGateway, Publisher, registerBlob } from "../bus/clients.js";
-import { retry } from "../bus/wait.js";
+import { waitAlive } from "../bus/loopback-cluster.js";
 import { BenchGateway, type Counters } from "./gateway.js";
 
 const READY_TIMEOUT_MS = 30_000;
@@ -64,28 +62,6 @@ export async function startCluster(
     await close();
     throw err;
   }
-}
-
-async function waitAlive(c: GatewayClient, n: number, timeoutMs: number): Promise<void> {
-  await retry(
-    `${n} members alive`,
-    () =>
-      new Promise<void>((resolve, reject) =>
-        c.listMembers(
-          { overlay: "", statuses: [MemberStatus.MEMBER_STATUS_ALIVE], tags: {} },
-          new grpc.Metadata(),
-          { deadline: new Date(Date.now() + 1_000) },
-          (err, res) =>
-            err
-              ? reject(err)
-              : res.members.length >= n
-                ? resolve()
-                : reject(new Error(`${res.members.length}`)),
-        ),
-      ),
-    timeoutMs,
-    200,
-  );
 }
 
 export interface Published {

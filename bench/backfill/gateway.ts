@@ -2,19 +2,14 @@
 // (agent.ts) or, with cliAgent, `bin/hearsay.js agent` itself; awaited until
 // its JSON "ready" line, measured through /proc (CPU time, RSS) and asked for
 // its counters on SIGUSR2.
-import { readFileSync } from "node:fs";
+import { cpuSecondsOf, parseReady, readyWhen, type GatewayReady } from "../bus/gateways.js";
 import { Child } from "../bus/processes.js";
 import { GATEWAY_NODE_FLAGS } from "../../src/cli/internal.js";
 
-/** Clock ticks per second of /proc/PID/stat times (USER_HZ; 100 on Linux). */
-const CLK_TCK = 100;
 /** How long a SIGUSR2 gets to be answered with a metrics line. */
 const METRICS_TIMEOUT_MS = 2_000;
 
-export interface Ready {
-  gossip: string;
-  grpc: string;
-}
+export type Ready = GatewayReady;
 
 export type Counters = Record<string, number>;
 
@@ -53,19 +48,7 @@ export class BenchGateway {
         if (r !== null) onReady(r);
       },
     });
-    this.ready = new Promise<Ready>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${name}: no ready line in ${readyTimeoutMs} ms\n${this.child.lastOutput()}`)),
-        readyTimeoutMs,
-      );
-      onReady = (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      };
-      void this.child.exited.then(() =>
-        reject(new Error(`${name} exited before ready\n${this.child.lastOutput()}`)),
-      );
-    });
+    this.ready = readyWhen(this.child, name, readyTimeoutMs, (fn) => (onReady = fn));
   }
 
   get pid(): number {
@@ -74,10 +57,7 @@ export class BenchGateway {
 
   /** User + system CPU seconds the process has used so far. */
   cpuSeconds(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // Fields after the command: state is index 0, utime index 11, stime index 12.
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return cpuSecondsOf(this.pid);
   }
 
   /** VmRSS and VmHWM, bytes. */
@@ -109,17 +89,5 @@ export class BenchGateway {
     } catch {
       // a torn line: the caller's bound answers null
     }
-  }
-}
-
-function parseReady(line: string): Ready | null {
-  if (!line.includes('"ready"')) return null;
-  try {
-    const j = JSON.parse(line) as { msg?: string; gossip?: string; grpc?: string };
-    return j.msg === "ready" && typeof j.gossip === "string" && typeof j.grpc === "string"
-      ? { gossip: j.gossip, grpc: j.grpc }
-      : null;
-  } catch {
-    return null;
   }
 }

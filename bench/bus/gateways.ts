@@ -55,19 +55,7 @@ export class Gateway {
         if (r !== null) onReady(r);
       },
     });
-    this.ready = new Promise<GatewayReady>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${name}: no ready line in ${readyTimeoutMs} ms\n${this.child.lastOutput()}`)),
-        readyTimeoutMs,
-      );
-      onReady = (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      };
-      void this.child.exited.then(() =>
-        reject(new Error(`${name} exited before ready\n${this.child.lastOutput()}`)),
-      );
-    });
+    this.ready = readyWhen(this.child, name, readyTimeoutMs, (fn) => (onReady = fn));
   }
 
   get pid(): number {
@@ -76,14 +64,44 @@ export class Gateway {
 
   /** User + system CPU seconds the process has used so far. */
   cpuSeconds(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // Fields after the command: state is index 0, utime index 11, stime index 12.
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return cpuSecondsOf(this.pid);
   }
 }
 
-function parseReady(line: string): GatewayReady | null {
+/** User + system CPU seconds process `pid` has used so far (/proc/PID/stat). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields after the command: state is index 0, utime index 11, stime index 12.
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/**
+ * The gateway's ready addresses: `listen` receives the function its output
+ * handler calls with a parsed ready line; rejects after `timeoutMs` or when
+ * the process exits first.
+ */
+export function readyWhen(
+  child: Child,
+  name: string,
+  timeoutMs: number,
+  listen: (onReady: (r: GatewayReady) => void) => void,
+): Promise<GatewayReady> {
+  return new Promise<GatewayReady>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name}: no ready line in ${timeoutMs} ms\n${child.lastOutput()}`)),
+      timeoutMs,
+    );
+    listen((r) => {
+      clearTimeout(timer);
+      resolve(r);
+    });
+    void child.exited.then(() => reject(new Error(`${name} exited before ready\n${child.lastOutput()}`)));
+  });
+}
+
+/** The addresses of a gateway's JSON "ready" line, or null for any other line. */
+export function parseReady(line: string): GatewayReady | null {
   if (!line.includes('"ready"')) return null;
   try {
     const j = JSON.parse(line) as { msg?: string; gossip?: string; grpc?: string };

@@ -67,7 +67,8 @@ export async function startLoopbackCluster(
   }
 }
 
-async function waitAlive(c: GatewayClient, n: number, timeoutMs: number): Promise<void> {
+/** Waits until the gateway lists `n` members alive. */
+export async function waitAlive(c: GatewayClient, n: number, timeoutMs: number): Promise<void> {
   await retry(
     `${n} members alive`,
     () =>
