@@ -119,14 +119,15 @@ export class Backfill {
     if (pos >= floor) return this.finish(job);
     const room = sub.room();
     if (room === 0) return; // resumed when the consumer takes items
-    const target = this.target(job);
-    if (target === undefined) return this.roundEnded(job, pos, floor);
+    // Wait for a slot before choosing whom to ask (a choice made now would be spent in the queue).
     if (this.inFlight >= this.ctx.cfg.maxConcurrentBackfills) {
       job.queued = true;
       this.waiting.push(job);
       this.ctx.metrics.inc("bus_backfill_waits_total");
       return;
     }
+    const target = this.target(job);
+    if (target === undefined) return this.roundEnded(job, pos, floor);
     this.ask(job, target, pos, Math.min(floor, pos + room));
   }
 
@@ -190,6 +191,7 @@ export class Backfill {
     while (job.tries <= job.peers.length) {
       const peer = job.peers[job.tries++ - 1] as string;
       if (ctx.interest.address(peer) !== undefined) return peer;
+      job.unanswered++; // a known holder, not reachable now: it may still hold it
     }
     return undefined;
   }

@@ -10,12 +10,6 @@ export const FIXED_SEEDS = 300;
 
 /** Bugs the swarm found that are not fixed yet (diagnosis in test/swarm/README.md). */
 export const KNOWN_BUGS: Readonly<Record<string, string>> = {
-  B:
-    "an earliest subscription's backfill passes quietly over the oldest digests when the only node holding " +
-    "them was not reachable (or not asked) when it asked: delivery starts above them, no gap names them",
-  E:
-    "an earliest subscription where only a node other than the origin and the asked peers holds the oldest " +
-    "digests: delivery starts at the oldest the asked nodes hold",
   F:
     "a slow consumer resubscribing (attached twice) after a SLOW_CONSUMER gap: a stretch of one stream is " +
     "neither delivered nor named by a gap",
@@ -24,6 +18,4 @@ export const KNOWN_BUGS: Readonly<Record<string, string>> = {
 /** Seeds within 1..FIXED_SEEDS that break an invariant today, by bug (from `npm run swarm -- --seeds 1000`). */
 export const KNOWN_FAILING: Readonly<Record<number, keyof typeof KNOWN_BUGS>> = {
   62: "F",
-  156: "B",
-  197: "E",
 };
