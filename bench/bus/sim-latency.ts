@@ -2,16 +2,11 @@
 // simulator's U(0, 0.5) ms jitter, no loss), LAN overlay defaults, bus
 // defaults, every node subscribed to one type. A few origins publish at a
 // modest rate; each (digest, node) pair's latency is the simulated time from
-// publish to that node's local delivery.
-import {
-  Bus,
-  Channels,
-  encodeInterest,
-  MemoryLogStore,
-  type BusConfig,
-  type Subscription,
-} from "../../src/bus/index.js";
-import { encodeMessage, Keyring, lanConfig, Overlay } from "../../src/overlay/index.js";
+// publish to that node's local delivery. Each node is src/node's buildNode
+// with layers "bus" (overlay, channels, bus; no registry or catalog).
+import { encodeInterest, MemoryLogStore, type BusConfig, type Subscription } from "../../src/bus/index.js";
+import { buildNode, type BusNode } from "../../src/node/index.js";
+import { encodeMessage, Keyring, lanConfig } from "../../src/overlay/index.js";
 import { MemoryMetrics } from "../../src/observe/index.js";
 import { SimNetwork } from "../../src/transport/index.js";
 import { SimTransport } from "./sim-transport.js";
@@ -60,8 +55,7 @@ const SEEDER = "bench-seeder:7946";
 
 interface Node {
   name: string;
-  overlay: Overlay;
-  bus: Bus;
+  node: BusNode;
   transport: SimTransport;
   sub: Subscription;
 }
@@ -74,30 +68,22 @@ export function runSimLatency(o: SimLatencyOptions): SimLatencyResult {
   const nodes = names.map((name): Node => {
     const host = sim.addHost(name);
     const transport = new SimTransport(host.transport);
-    const overlay = new Overlay(lanConfig(name), {
-      transport,
-      clock: host.clock,
-      rng: host.rng,
-      keyring: new Keyring([]),
-      metrics,
-    });
-    overlay.start();
-    const channels = new Channels(overlay, metrics);
-    const bus = new Bus(
+    const node = buildNode(
       {
-        overlay,
+        transport,
         clock: host.clock,
         rng: host.rng,
+        // The epoch-less log the headline figures were measured with (no epoch drawn from the Rng).
         store: new MemoryLogStore(),
-        channels,
+        keyring: new Keyring([]),
         metrics,
       },
-      o.bus,
+      { overlay: lanConfig(name), bus: o.bus, advertisedHost: name },
+      { layers: "bus" },
     );
-    bus.start();
-    const s = bus.subscribe({ types: [TYPE] });
+    const s = node.bus.subscribe({ types: [TYPE] });
     if (!s.ok) throw new Error(`subscribe at ${name}: ${s.error.message}`);
-    return { name, overlay, bus, transport, sub: s.subscription };
+    return { name, node, transport, sub: s.subscription };
   });
   seedConverged(nodes);
   o.log(`sim: ${o.nodes} nodes converged (${((Date.now() - wallStart) / 1000).toFixed(1)} s wall)`);
@@ -126,7 +112,7 @@ export function runSimLatency(o: SimLatencyOptions): SimLatencyResult {
   for (let i = 0; i < o.digests; i++) {
     const origin = originNodes[i % originNodes.length] as Node;
     sim.at(t0 + (i * 1000) / o.ratePerS, () => {
-      const r = origin.bus.publish({ type: TYPE, payload });
+      const r = origin.node.bus.publish({ type: TYPE, payload });
       if (!r.ok) throw new Error(`publish: ${r.error.message}`);
       publishedAt.set(`${r.digest.origin}:${r.digest.seq}`, { atMs: sim.nowMs(), origin: origin.name });
     });
@@ -140,10 +126,7 @@ export function runSimLatency(o: SimLatencyOptions): SimLatencyResult {
   let busBytes = 0;
   for (const n of nodes) busBytes += n.transport.udpBytes + n.transport.streamBytes;
   const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
-  for (const n of nodes) {
-    n.bus.stop();
-    n.overlay.stop();
-  }
+  for (const n of nodes) n.node.kill();
   const latency = summarize(lat.subarray(0, delivered));
   let late = 0;
   for (let i = 0; i < delivered; i++) if ((lat[i] as number) > 20) late++;
@@ -175,7 +158,7 @@ function seedConverged(nodes: Node[]): void {
   const first = nodes[0];
   if (first === undefined) return;
   // Chunks below maxBroadcastQueue: a merge past it prunes the queue per insert.
-  const chunk = Math.max(1, first.overlay.config.maxBroadcastQueue - 1);
+  const chunk = Math.max(1, first.node.overlay.config.maxBroadcastQueue - 1);
   for (let i = 0; i < nodes.length; i += chunk) {
     const frame = encodeMessage({
       type: "push-pull",
@@ -191,12 +174,12 @@ function seedConverged(nodes: Node[]): void {
     });
     for (const n of nodes) {
       n.transport.inject(SEEDER, frame);
-      n.overlay.stop();
-      n.overlay.start();
+      n.node.overlay.stop();
+      n.node.overlay.start();
     }
   }
   for (const n of nodes) {
-    const self = n.overlay.member(n.name);
+    const self = n.node.overlay.member(n.name);
     if (self?.incarnation !== 1) throw new Error(`seeding: ${n.name} is at incarnation ${self?.incarnation}`);
   }
 }

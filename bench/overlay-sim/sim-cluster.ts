@@ -2,14 +2,17 @@
 // with the full member list (Overlay.preload), all alive at incarnation 0, and
 // restarted: its gossip queue holds only its own alive message and its first
 // push-pull is staggered over the interval scaled to N, as in a settled cluster.
+// Each node is src/node's buildNode with layers "overlay" (no bus, registry or catalog) and no counters.
 import { SimNetwork } from "../../src/transport/index.js";
 import {
   Keyring,
   lanConfig,
-  Overlay,
   type MemberEvent,
+  type Overlay,
   type OverlayConfig,
 } from "../../src/overlay/index.js";
+import { buildNode, type OverlayNode } from "../../src/node/index.js";
+import { nullMetrics } from "../../src/observe/index.js";
 import { CountingTransport } from "./counting-transport.js";
 
 export interface SimClusterOptions {
@@ -30,6 +33,7 @@ export interface SimNode {
   readonly name: string;
   readonly overlay: Overlay;
   readonly counter: CountingTransport;
+  readonly node: OverlayNode;
 }
 
 export class SimCluster {
@@ -57,17 +61,22 @@ export class SimCluster {
     const host = this.sim.addHost(name, SimCluster.address(name));
     const counter = new CountingTransport(host.transport);
     const keyring = new Keyring(this.opts.key === undefined ? [] : [this.opts.key]);
-    const overlay = new Overlay(lanConfig(name, this.opts.config), {
-      transport: counter,
-      clock: host.clock,
-      rng: host.rng,
-      keyring,
-      intern: this.opts.shareStrings === true ? this.intern : undefined,
-    });
-    overlay.start();
-    const node = { name, overlay, counter };
-    this.nodes.set(name, node);
-    return node;
+    const node = buildNode(
+      {
+        transport: counter,
+        clock: host.clock,
+        rng: host.rng,
+        keyring,
+        // A MemoryMetrics per node would add its counters to the heap per node measured.
+        metrics: nullMetrics,
+        intern: this.opts.shareStrings === true ? this.intern : undefined,
+      },
+      { overlay: lanConfig(name, this.opts.config), advertisedHost: name },
+      { layers: "overlay" },
+    );
+    const simNode = { name, overlay: node.overlay, counter, node };
+    this.nodes.set(name, simNode);
+    return simNode;
   }
 
   /** Adds `names` already converged: each lists all of them alive at incarnation 0, queues empty. */
@@ -99,7 +108,7 @@ export class SimCluster {
 
   crash(name: string): void {
     this.sim.crash(name);
-    this.node(name).overlay.stop();
+    this.node(name).node.kill();
     this.crashed.add(name);
   }
 

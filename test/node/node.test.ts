@@ -76,4 +76,38 @@ describe("src/node: one whole node from injected parts", () => {
     expect(order).toEqual(["listeners", "after leave: left", "store"]);
     expect(c.node("a").overlay.member("n")?.status).toBe("left");
   });
+
+  it("builds only the layers asked for: an overlay alone has no log, a bus node no registry or catalog", async () => {
+    const c = new SimCluster({ seed: 3 });
+    c.add("a");
+    const { log, lines } = recorder();
+    const one = (name: string) => {
+      const host = c.sim.addHost(name);
+      return { transport: host.transport, clock: host.clock, rng: host.rng, logger: log };
+    };
+    const member = buildNode(
+      one("o"),
+      { overlay: lanConfig("o"), advertisedHost: "o" },
+      { layers: "overlay" },
+    );
+    const bus = buildNode(one("b"), { overlay: lanConfig("b"), advertisedHost: "b" }, { layers: "bus" });
+    expect(member.parts.pending).toEqual(["overlay"]);
+    expect("bus" in member).toBe(false);
+    expect(bus.parts.pending).toEqual(["overlay and bus"]);
+    expect("registry" in bus).toBe(false);
+    expect(lines.filter((l) => l.msg === "bus: new log epoch")).toHaveLength(1);
+    for (const n of [member, bus]) n.overlay.join(["a:7946"]);
+    expect(
+      c.sim.runUntil(() => c.node("a").overlay.liveMembers().length === 3, "10s"),
+      c.replay,
+    ).toBe(true);
+    let closed = false;
+    void Promise.all([member.close(), bus.close()]).then(() => (closed = true));
+    for (let i = 0; i < 100 && !closed; i++) {
+      c.sim.runFor(100);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(closed).toBe(true);
+    expect(["o", "b"].map((n) => c.node("a").overlay.member(n)?.status)).toEqual(["left", "left"]);
+  });
 });

@@ -1,12 +1,13 @@
 import { SimNetwork, type SimHost, type SimOptions } from "../../src/transport/index.js";
 import {
   Keyring,
-  Overlay,
   lanConfig,
   type MemberEvent,
   type MemberStatus,
+  type Overlay,
   type OverlayConfig,
 } from "../../src/overlay/index.js";
+import { buildNode, type OverlayNode } from "../../src/node/index.js";
 import { MemoryMetrics, type Logger } from "../../src/observe/index.js";
 
 /** A seed from HEARSAY_SEED (to replay a failure) or the test's default. */
@@ -28,10 +29,15 @@ export interface RecordedEvent extends MemberEvent {
   observer: string;
 }
 
-/** A simulated cluster of overlays: the story-telling layer of the scenario tests. */
+/**
+ * A simulated cluster of overlay members (src/node built with layers "overlay":
+ * no bus, registry or catalog): the story-telling layer of the scenario tests.
+ */
 export class Cluster {
   readonly sim: SimNetwork;
   readonly nodes = new Map<string, Overlay>();
+  /** Each host's node (keyed like `nodes`): what crash() kills. */
+  private readonly built = new Map<string, OverlayNode>();
   readonly metrics = new Map<string, MemoryMetrics>();
   readonly keyrings = new Map<string, Keyring>();
   /** Each node's simulated host (transport, clock, rng), for layers built on the overlay. */
@@ -77,7 +83,7 @@ export class Cluster {
 
   crash(name: string): void {
     this.sim.crash(name);
-    this.nodes.get(name)?.stop();
+    this.built.get(name)?.kill();
   }
 
   /** A new process under the same name and address, joining through `seed`. */
@@ -126,16 +132,12 @@ export class Cluster {
     return total;
   }
 
-  private boot(
-    name: string,
-    host: ReturnType<SimNetwork["addHost"]>,
-    config: Partial<OverlayConfig>,
-  ): Overlay {
+  private boot(name: string, host: SimHost, config: Partial<OverlayConfig>): Overlay {
     const metrics = new MemoryMetrics();
     const keyring = new Keyring(this.opts.keys ?? []);
-    this.hosts.set(config.name ?? name, host);
-    const overlay = new Overlay(
-      lanConfig(config.name ?? name, { strictInvariants: true, ...this.opts.config, ...config }),
+    const member = config.name ?? name;
+    this.hosts.set(member, host);
+    const node = buildNode(
       {
         transport: host.transport,
         clock: host.clock,
@@ -144,12 +146,18 @@ export class Cluster {
         metrics,
         logger: this.opts.logger?.(name),
       },
+      {
+        overlay: lanConfig(member, { strictInvariants: true, ...this.opts.config, ...config }),
+        advertisedHost: member,
+      },
+      { layers: "overlay" },
     );
+    const overlay = node.overlay;
     overlay.on((e) => {
       if (this.recordEvents) this.events.push({ ...e, observer: name });
     });
-    overlay.start();
     this.nodes.set(name, overlay);
+    this.built.set(name, node);
     this.metrics.set(name, metrics);
     this.keyrings.set(name, keyring);
     return overlay;
