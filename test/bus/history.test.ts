@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import { MemoryLogStore, type Bus, type Digest, type SubscribeOptions } from "../../src/bus/index.js";
+import type { Duration } from "../../src/transport/index.js";
 import { BusCluster, Collector, nodeNames, seedFor } from "./harness.js";
 
 // Issue #15: no silent loss across a fresh-disk restart, and history from any gateway.
@@ -12,11 +13,13 @@ function cluster(seed: number, n: number, loss = 0): { c: BusCluster; names: str
   const names = nodeNames(n);
   c.addMany(names);
   c.joinAll(names, "n1", 10);
-  expect(
-    c.sim.runUntil(() => c.allSeeAlive(names), "30s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => c.allSeeAlive(names), "30s");
   return { c, names };
+}
+
+/** Runs the simulation until `cond` holds (within `within` of simulated time), failing with the replay seed. */
+function until(c: BusCluster, cond: () => boolean, within: Duration): void {
+  expect(c.sim.runUntil(cond, within), c.replay).toBe(true);
 }
 
 function sub(bus: Bus, o: SubscribeOptions): Collector {
@@ -34,10 +37,7 @@ it("an origin restarted without its log starts a new epoch: every digest after t
   const k = sub(c.bus("n2"), { types: ["T"] });
   c.sim.runFor("2s");
   publish(c.bus("n1"), "T", 200);
-  expect(
-    c.sim.runUntil(() => k.digests.length === 200, "20s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => k.digests.length === 200, "20s");
   const first = c.bus("n1").epoch;
   c.crash("n1");
   c.sim.runFor("2s");
@@ -46,10 +46,7 @@ it("an origin restarted without its log starts a new epoch: every digest after t
   expect(again.epoch).toBeGreaterThan(first);
   c.sim.runFor("5s");
   publish(again, "T", 50);
-  expect(
-    c.sim.runUntil(() => k.digests.length === 250, "30s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => k.digests.length === 250, "30s");
   c.sim.runFor("2s");
   expect(k.gaps, c.replay).toEqual([]);
   expect(k.duplicates + k.disorders).toBe(0);
@@ -64,24 +61,15 @@ it("a late subscriber at a gateway that never wanted the type gets the retained 
   const witness = sub(c.bus("n2"), { types: ["T"] });
   c.sim.runFor("2s");
   publish(c.bus("n1"), "T", 200);
-  expect(
-    c.sim.runUntil(() => witness.digests.length === 200, "20s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => witness.digests.length === 200, "20s");
   c.sim.runFor("10s");
   const late = sub(c.bus("n3"), { types: ["T"], start: "earliest" });
   const live = sub(c.bus("n3"), { types: ["T"] });
-  expect(
-    c.sim.runUntil(() => late.caughtUp, "20s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => late.caughtUp, "20s");
   expect(typeSeqs(late.digests)).toEqual(range(1, 200));
   expect(late.gaps).toEqual([]);
   publish(c.bus("n1"), "T", 5);
-  expect(
-    c.sim.runUntil(() => late.digests.length === 205 && live.digests.length === 5, "10s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => late.digests.length === 205 && live.digests.length === 5, "10s");
   // "latest" at the same gateway starts at the live head though the node fetched the history.
   expect(typeSeqs(live.digests)).toEqual(range(201, 205));
   expect(live.caughtUp).toBe(true);
@@ -105,10 +93,7 @@ it("a resume cursor in another gateway's past is served there: in order, then th
     types: ["T"],
     resumeFrom: [{ origin: "n1", type: "T", epoch: oldEpoch, sequence: 60 }],
   });
-  expect(
-    c.sim.runUntil(() => k.caughtUp, "20s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => k.caughtUp, "20s");
   expect(k.gaps).toEqual([]);
   expect(k.digests.map((d) => [d.epoch === oldEpoch ? "old" : "new", d.typeSeq])).toEqual([
     ...range(61, 100).map((s) => ["old", s]),
@@ -127,10 +112,7 @@ it("gap notices and cursors speak in the stream's own sequence", () => {
     types: ["ops.v1.Event"],
     resumeFrom: [{ origin: "n1", type: "ops.v1.Event", sequence: 0 }],
   });
-  expect(
-    c.sim.runUntil(() => k.caughtUp, "20s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => k.caughtUp, "20s");
   expect(k.gaps).toEqual([]);
   expect(k.digests.map((d) => [d.seq, d.typeSeq])).toEqual([
     [197, 1],
@@ -156,20 +138,14 @@ it("history below this gateway's own floor is read from the origin, and what no 
   const names = nodeNames(3);
   c.addMany(names);
   c.joinAll(names, "n1", 10);
-  expect(
-    c.sim.runUntil(() => c.allSeeAlive(names), "30s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => c.allSeeAlive(names), "30s");
   publish(c.bus("n1"), "T", 100);
   c.sim.runFor("3s");
   // n2 starts holding the stream from here: its floor is 100.
   const live = sub(c.bus("n2"), { types: ["T"] });
   c.sim.runFor("3s");
   publish(c.bus("n1"), "T", 100);
-  expect(
-    c.sim.runUntil(() => live.digests.length === 100, "20s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => live.digests.length === 100, "20s");
   expect(typeSeqs(live.digests)).toEqual(range(101, 200));
   // n1 now holds 51..200; n2 holds 101..200.
   const epoch = c.bus("n1").epoch;
@@ -182,10 +158,7 @@ it("history below this gateway's own floor is read from the origin, and what no 
     resumeFrom: [{ origin: "n1", type: "T", epoch, sequence: 20 }],
   });
   const earliest = sub(c.bus("n2"), { types: ["T"], start: "earliest", maxQueued: 16 });
-  expect(
-    c.sim.runUntil(() => resumed.caughtUp && older.caughtUp && earliest.caughtUp, "20s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => resumed.caughtUp && older.caughtUp && earliest.caughtUp, "20s");
   expect(resumed.gaps).toEqual([]);
   expect(typeSeqs(resumed.digests)).toEqual(range(81, 200));
   expect(older.gaps).toMatchObject([
@@ -214,10 +187,7 @@ it("a gateway that stopped wanting a type discovers again: the next late subscri
         else if (item.kind === "digest" && !done) got.push(item.digest.typeSeq);
       }
     });
-    expect(
-      c.sim.runUntil(() => done, "20s"),
-      c.replay,
-    ).toBe(true);
+    until(c, () => done, "20s");
     r.subscription.close();
     return got;
   };
@@ -249,10 +219,7 @@ it("a slow late subscriber catching up on a repaired stream loses nothing: repai
         else caughtUp = true;
       }
     });
-  expect(
-    c.sim.runUntil(() => caughtUp, "30s"),
-    c.replay,
-  ).toBe(true);
+  until(c, () => caughtUp, "30s");
   expect(gaps).toEqual([]);
   expect(got).toEqual(range(1, 3000));
   expect(r.subscription.dropped).toBe(0);
