@@ -234,15 +234,22 @@ export class World {
     return "yes";
   }
 
-  private crash(node: string, downMs: number | null, keepData: boolean): void {
+  /** When `node`, going down now, comes back (null: for good); undefined when it may not go down (skipped). */
+  private plannedBack(node: string, downMs: number | null): number | null | undefined {
     const may = this.mayTakeDown(node, downMs === null);
     if (may === "no") {
       this.counts.skipped++;
-      return;
+      return undefined;
     }
     const back = downMs === null && may === "yes" ? null : this.backAt(downMs);
     if (back === null) this.permanentlyGone++;
     this.counts.faults++;
+    return back;
+  }
+
+  private crash(node: string, downMs: number | null, keepData: boolean): void {
+    const back = this.plannedBack(node, downMs);
+    if (back === undefined) return;
     this.log(
       `crash ${node} (${back === null ? "for good" : `back at ${(back / 1000).toFixed(3)}s`}, data dir ${keepData ? "kept" : "lost"})`,
     );
@@ -252,14 +259,8 @@ export class World {
   }
 
   private leave(node: string, downMs: number | null, keepData: boolean): void {
-    const may = this.mayTakeDown(node, downMs === null);
-    if (may === "no") {
-      this.counts.skipped++;
-      return;
-    }
-    const back = downMs === null && may === "yes" ? null : this.backAt(downMs);
-    if (back === null) this.permanentlyGone++;
-    this.counts.faults++;
+    const back = this.plannedBack(node, downMs);
+    if (back === undefined) return;
     this.log(`leave ${node} (${back === null ? "for good" : `back at ${(back / 1000).toFixed(3)}s`})`);
     this.life.set(node, "leaving");
     this.leftAt.set(node, this.now);
