@@ -53,7 +53,8 @@ export class AntiEntropy {
     if (address === undefined || peer === ctx.self) return false;
     if (this.inFlight.has(peer) || this.inFlight.size >= ctx.cfg.maxConcurrentSyncs) return false;
     const types = [...ctx.myTypes.keys()].slice(0, ctx.cfg.maxInterestTypes);
-    const heads = this.heads(
+    const heads = headsOf(
+      ctx,
       (s) => ctx.myTypes.has(s.type) || (s.origin === ctx.self && ctx.interest.wants(peer, s.type)),
       true,
     );
@@ -93,7 +94,7 @@ export class AntiEntropy {
         : ctx.interest.nameAt(fromAddress);
     const wanted = new Set(types);
     ctx.metrics.inc("bus_syncs_total", { role: "answer" });
-    const writer = syncRespWriter(this.heads((s) => wanted.has(s.type)));
+    const writer = syncRespWriter(headsOf(ctx, (s) => wanted.has(s.type)));
     const theirs = new Map<string, Head>();
     let peerAhead = false;
     for (const h of theirHeads) {
@@ -147,19 +148,21 @@ export class AntiEntropy {
     if (peer === s.origin && s.held > 0 && h.floor > s.head.typeSeq) s.originLacks = true;
     return h.hwm > s.head.typeSeq && h.floor <= s.head.typeSeq;
   }
+}
 
-  /** Our heads; asking, a stream with a gap bounds the answer to the gap (`upTo`). */
-  private heads(want: (s: Stream) => boolean, asking = false): Head[] {
-    const { ctx } = this;
-    const out: Head[] = [];
-    for (const s of ctx.streams.values()) {
-      if (!s.active || !want(s)) continue;
-      const floor = ctx.store.stream(s.key)?.floor.typeSeq ?? s.head.typeSeq;
-      const low = asking && s.held > 0 ? s.lowestHeld() : undefined;
-      const upTo = low === undefined ? 0 : low.typeSeq - 1;
-      out.push({ origin: s.origin, epoch: s.epoch, type: s.type, hwm: s.head.typeSeq, floor, upTo });
-      if (out.length >= ctx.cfg.maxSyncHeads) break;
-    }
-    return out;
+/**
+ * This node's heads of the active streams `want` picks (at most maxSyncHeads);
+ * asking, a stream with a gap bounds the answer to the gap (`upTo`).
+ */
+export function headsOf(ctx: BusCtx, want: (s: Stream) => boolean, asking = false): Head[] {
+  const out: Head[] = [];
+  for (const s of ctx.streams.values()) {
+    if (!s.active || !want(s)) continue;
+    const floor = ctx.store.stream(s.key)?.floor.typeSeq ?? s.head.typeSeq;
+    const low = asking && s.held > 0 ? s.lowestHeld() : undefined;
+    const upTo = low === undefined ? 0 : low.typeSeq - 1;
+    out.push({ origin: s.origin, epoch: s.epoch, type: s.type, hwm: s.head.typeSeq, floor, upTo });
+    if (out.length >= ctx.cfg.maxSyncHeads) break;
   }
+  return out;
 }

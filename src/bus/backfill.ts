@@ -32,6 +32,8 @@ interface Job {
 }
 
 export interface BackfillHooks {
+  /** The next digest of a stream for `sub`, in order (a catch-up read: never overflows). */
+  offer(sub: Subscription, key: string, d: Digest): void;
   /** `sub` is past the backfilled stretch of `s` (or lost it): local delivery goes on. */
   done(sub: Subscription, s: Stream): void;
   /**
@@ -238,7 +240,7 @@ export class Backfill {
     let at = pos;
     for (const d of got) {
       if (d.typeSeq !== at + 1 || d.typeSeq > floor) break;
-      sub.offer(s.key, d, false);
+      this.hooks.offer(sub, s.key, d);
       at = d.typeSeq;
     }
     ctx.metrics.inc("bus_backfilled_total", undefined, at - pos);

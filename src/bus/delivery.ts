@@ -27,6 +27,7 @@ export class Delivery {
 
   constructor(private readonly ctx: BusCtx) {
     this.backfill = new Backfill(ctx, {
+      offer: (sub, key, d) => this.offer(sub, key, d, false),
       done: (sub) => this.scheduleFill(sub),
       lost: (sub, s, reason, from, to) => this.lose(sub, s, reason, from, to),
     });
@@ -155,11 +156,8 @@ export class Delivery {
       this.attachCursor(sub, s, floor, 0);
     } else if (sub.start === "earliest") {
       // The oldest digest any reachable node retains: nothing before it is reported lost.
-      if (floor.typeSeq === 0) sub.pos.set(s.key, { typeSeq: 0 });
-      else {
-        sub.pos.set(s.key, { typeSeq: 0 });
-        this.backfill.start(sub, s, true);
-      }
+      sub.pos.set(s.key, { typeSeq: 0 });
+      if (floor.typeSeq > 0) this.backfill.start(sub, s, true);
     } else {
       // Latest: from the head, or for a stream that appeared since, from where this node's view
       // starts (its origin or peer answered "what I stored since you subscribed", by its own clock).

@@ -1,6 +1,7 @@
 import { shuffle } from "../transport/index.js";
 import { BUS_CHANNEL } from "./channels.js";
-import { decodeBusMessage, encodeDiscoverReq, encodeDiscoverResp, type Head } from "./codec.js";
+import { headsOf } from "./anti-entropy.js";
+import { decodeBusMessage, encodeDiscoverReq, encodeDiscoverResp } from "./codec.js";
 import type { BusCtx } from "./ctx.js";
 import { streamKey } from "./digest.js";
 import type { Subscription } from "./subscription.js";
@@ -67,15 +68,8 @@ export class Discovery {
   answer(types: string[]): Uint8Array {
     const { ctx } = this;
     const wanted = new Set(types);
-    const heads: Head[] = [];
     ctx.metrics.inc("bus_discoveries_total", { role: "answer" });
-    for (const s of ctx.streams.values()) {
-      if (!s.active || !wanted.has(s.type)) continue;
-      const floor = ctx.store.stream(s.key)?.floor.typeSeq ?? s.head.typeSeq;
-      heads.push({ origin: s.origin, epoch: s.epoch, type: s.type, hwm: s.head.typeSeq, floor, upTo: 0 });
-      if (heads.length >= ctx.cfg.maxSyncHeads) break;
-    }
-    return encodeDiscoverResp(heads);
+    return encodeDiscoverResp(headsOf(ctx, (s) => wanted.has(s.type)));
   }
 
   private start(types: string[]): Round | null {
